@@ -1,0 +1,5 @@
+"""Allow `python -m bookbuild`."""
+
+from bookbuild.cli import main
+
+raise SystemExit(main())

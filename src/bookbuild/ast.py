@@ -1,0 +1,94 @@
+"""The pandoc JSON AST: small helpers every stage shares.
+
+A node is a dict `{"t": type, "c": content}`; attributes are `[id, [classes], [[key, value]]]`.
+After the model stage, notes are replaced by our own inline node `{"t": "NoteRef", "c": seq}`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+Node = dict[str, Any]
+
+# Where the attributes sit in the content of each node type that has them.
+ATTR_INDEX = {"Header": 1, "CodeBlock": 0, "Div": 0, "Table": 0, "Figure": 0,
+              "Span": 0, "Code": 0, "Link": 0, "Image": 0}
+
+# Node types whose text is written in the manuscript, and where that text is.
+_TEXT = {"Str": None, "Code": 1, "Math": 1, "RawInline": 1, "CodeBlock": 1, "RawBlock": 1}
+_SPACES = {"Space", "SoftBreak", "LineBreak"}
+WORD = re.compile(r"\w+")
+
+
+def node(t: str, c: object = None) -> Node:
+    return {"t": t} if c is None else {"t": t, "c": c}
+
+
+def attr_of(n: Node) -> list[Any] | None:
+    index = ATTR_INDEX.get(n["t"])
+    return None if index is None else n["c"][index]
+
+
+def iter_nodes(value: object, skip: frozenset[str] = frozenset()) -> Iterator[Node]:
+    """Every node under `value` in document order, not descending into types in `skip`.
+
+    A `Cite` is entered through its rendered content only.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, list):
+            stack.extend(reversed(item))
+        elif isinstance(item, dict):
+            t = item.get("t")
+            if t is None:                      # a Citation record or a table part
+                stack.extend(reversed(list(item.values())))
+                continue
+            yield item
+            if t in skip or "c" not in item or isinstance(item["c"], (str, int)):
+                continue
+            # A citation's records hold its source prefix and suffix; readers see its content.
+            stack.append(item["c"][1] if t == "Cite" else item["c"])
+
+
+def iter_text(value: object, skip: frozenset[str] = frozenset({"Note", "NoteRef", "Cite"})) -> Iterator[str]:
+    """The manuscript text under `value`, piece by piece; Space-like nodes yield ' '."""
+    for n in iter_nodes(value, skip):
+        t = n["t"]
+        if t in _TEXT:
+            index = _TEXT[t]
+            yield n["c"] if index is None else n["c"][index]
+        elif t in _SPACES:
+            yield " "
+
+
+def stringify(value: object) -> str:
+    """The text a reader sees under `value`: citations as rendered, notes left out."""
+    return re.sub(r"\s+", " ", "".join(iter_text(value, frozenset({"Note", "NoteRef"})))).strip()
+
+
+def words(value: object) -> list[str]:
+    """Case-folded words of the manuscript text under `value` (notes and citations left out)."""
+    return [w.casefold() for piece in iter_text(value) for w in WORD.findall(piece)]
+
+
+def heading_text(inlines: list[Node]) -> list[Node]:
+    """A heading's inlines fit for a table of contents: links unwrapped, note calls dropped."""
+    result: list[Node] = []
+    for inline in inlines:
+        t = inline["t"]
+        if t in ("NoteRef", "Note"):
+            continue
+        if t == "Link":
+            result.extend(heading_text(inline["c"][1]))
+        elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
+            result.append({"t": t, "c": heading_text(inline["c"])})
+        elif t in ("Span", "Quoted"):
+            result.append({"t": t, "c": [inline["c"][0], heading_text(inline["c"][1])]})
+        elif t == "Cite":
+            result.append({"t": t, "c": [inline["c"][0], heading_text(inline["c"][1])]})
+        else:
+            result.append(inline)
+    return result

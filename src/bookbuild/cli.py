@@ -1,0 +1,124 @@
+"""The command line: `bookbuild build` and `bookbuild check`.
+
+Exit status: 0 fine, 1 findings of severity error, 2 unusable input or usage, 3 a bug in
+bookbuild, 130 interrupted. Messages name the manuscript file and line; user mistakes never
+produce a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from bookbuild import __version__
+from bookbuild.diagnostics import BookError, Diagnostic
+from bookbuild.pipeline import build, check
+from bookbuild.progress import Progress
+from bookbuild.writers import writer_names
+
+EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+    progress = Progress(quiet=args.quiet or not sys.stderr.isatty())
+    try:
+        return int(args.run(args, progress))
+    except BookError as exc:
+        _print_findings(exc.diagnostics, sys.stderr)
+        print(f"bookbuild: stopped: {_count(exc.diagnostics)}; nothing was written",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        print("bookbuild: interrupted; editions already in place were left unchanged",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+        if args.debug:
+            traceback.print_exc()
+        print(f"bookbuild: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+              "bookbuild, not in your manuscript. Run again with --debug for details.",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bookbuild", description="Build and check a Markdown book.")
+    parser.add_argument("--version", action="version", version=f"bookbuild {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--manuscript", type=Path, default=Path("manuscript"), metavar="DIR",
+                        help="the manuscript folder (default: manuscript)")
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+    common.add_argument("--debug", action="store_true", help="show internal details and tracebacks")
+
+    build_parser = commands.add_parser("build", parents=[common], help="write the editions")
+    build_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                              help="where the editions go (default: dist)")
+    build_parser.add_argument("--format", type=_formats, default=writer_names(),
+                              metavar="LIST", help="editions to write, comma-separated: "
+                              + ",".join(writer_names()) + " (default: all)")
+    build_parser.set_defaults(run=_build)
+
+    check_parser = commands.add_parser("check", parents=[common], help="report problems")
+    check_parser.add_argument("--format", choices=("text", "json"), default="text",
+                              help="how to print the findings (default: text)")
+    check_parser.set_defaults(run=_check)
+    return parser
+
+
+def _formats(value: str) -> list[str]:
+    names = [name.strip().lower() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in writer_names()]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown edition {', '.join(unknown) or value!r}; choose from {','.join(writer_names())}")
+    return names
+
+
+def _build(args: argparse.Namespace, progress: Progress) -> int:
+    result = build(args.manuscript, args.out, args.format, progress)
+    _print_findings(result.findings, sys.stderr)
+    for output in result.outputs:
+        print(f"wrote {output}")
+    return EXIT_FINDINGS if any(f.is_error for f in result.findings) else EXIT_OK
+
+
+def _check(args: argparse.Namespace, progress: Progress) -> int:
+    book, findings = check(args.manuscript, progress)
+    summary = {
+        "errors": sum(f.is_error for f in findings),
+        "warnings": sum(not f.is_error for f in findings),
+        "chapters": len(book.chapters),
+        "notes": len(book.notes),
+        "citations": len(book.citations),
+    }
+    if args.format == "json":
+        json.dump({"findings": [f.to_json() for f in findings], "summary": summary},
+                  sys.stdout, indent=2, ensure_ascii=False)
+        print()
+    else:
+        _print_findings(findings, sys.stdout)
+        print(f"{_count(findings)} in {summary['chapters']} chapters "
+              f"({summary['notes']} notes, {summary['citations']} citations)")
+    return EXIT_FINDINGS if summary["errors"] else EXIT_OK
+
+
+def _print_findings(findings: list[Diagnostic], stream: object) -> None:
+    for finding in findings:
+        print(finding.to_text(), file=stream)  # type: ignore[call-overload]
+
+
+def _count(findings: list[Diagnostic]) -> str:
+    errors = sum(f.is_error for f in findings)
+    warnings = len(findings) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"

@@ -1,0 +1,197 @@
+"""Config stage: the table of `book.yaml` keys, each with its validator and a line of help.
+
+mkdocs-style: every key is declared once here; `load.py` walks the table, collects every problem
+and only then stops. Keys use pandoc's names where pandoc has one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+class Invalid(ValueError):
+    """A value that does not fit its key; the message says what would."""
+
+
+Check = Callable[[object], object]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One `book.yaml` key: its name, how to check and convert its value, and what it is for."""
+
+    name: str
+    check: Check
+    help: str
+    required: bool = False
+    section: tuple[Key, ...] = ()   # the sub-keys, for a key whose value is a mapping
+
+
+# -- validators: each returns the converted value or raises Invalid ----------------------------
+
+def text(value: object) -> str:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        result = str(value).strip()
+        if result:
+            return result
+    raise Invalid("must be a non-empty text")
+
+
+def names(value: object) -> tuple[str, ...]:
+    """A name or a list of names (pandoc's `author: [A, B]`)."""
+    if isinstance(value, list):
+        if not value:
+            raise Invalid("must be a name or a list of names, not an empty list")
+        return tuple(text(v) for v in value)
+    return (text(value),)
+
+
+def texts(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise Invalid("must be a list, one item per line starting with '- '")
+    return tuple(text(v) for v in value)
+
+
+def paths(value: object) -> tuple[str, ...]:
+    return tuple(text(v) for v in value) if isinstance(value, list) else (text(value),)
+
+
+def boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    raise Invalid("must be true or false")
+
+
+def choice(*options: str) -> Check:
+    def check(value: object) -> str:
+        if isinstance(value, str) and value in options:
+            return value
+        raise Invalid("must be one of " + ", ".join(options))
+    return check
+
+
+def integer(low: int, high: int) -> Check:
+    def check(value: object) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+            return value
+        raise Invalid(f"must be a whole number from {low} to {high}")
+    return check
+
+
+def date(value: object) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return str(value)
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
+        return value.strip()
+    raise Invalid("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+
+
+_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+
+
+def lang(value: object) -> str:
+    if isinstance(value, str) and _LANG.fullmatch(value.strip()):
+        return value.strip()
+    raise Invalid("must be a language tag such as en, en-GB or fr")
+
+
+def slug(value: object) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        return value
+    raise Invalid("must use lower-case letters, digits and single hyphens, e.g. my-book")
+
+
+def isbn13(value: object) -> str:
+    """An ISBN-10 or ISBN-13 with a correct check digit, returned as 13 digits."""
+    raw = str(value)
+    digits = re.sub(r"[\s-]", "", raw).upper()
+    if re.fullmatch(r"\d{9}[\dX]", digits):
+        total = sum((10 - i) * (10 if c == "X" else int(c)) for i, c in enumerate(digits))
+        if total % 11:
+            raise Invalid(f"{raw} is not a valid ISBN: its check digit is wrong")
+        digits = "978" + digits[:9]
+        digits += str((10 - sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits)) % 10) % 10)
+        return digits
+    if not re.fullmatch(r"97[89]\d{10}", digits):
+        raise Invalid(f"{raw} is not an ISBN (13 digits starting 978 or 979, hyphens allowed)")
+    if sum((3 if i % 2 else 1) * int(c) for i, c in enumerate(digits)) % 10:
+        raise Invalid(f"{raw} is not a valid ISBN: its check digit is wrong")
+    return digits
+
+
+ISBN_EDITIONS = ("epub", "pdf", "html")
+
+
+def isbn(value: object) -> dict[str, str]:
+    """One ISBN for every edition, or a mapping edition -> ISBN."""
+    if isinstance(value, Mapping):
+        unknown = sorted(set(value) - set(ISBN_EDITIONS))
+        if unknown:
+            raise Invalid(f"editions are {', '.join(ISBN_EDITIONS)}; not {', '.join(unknown)}")
+        return {edition: isbn13(number) for edition, number in value.items()}
+    number = isbn13(value)
+    return {edition: number for edition in ISBN_EDITIONS}
+
+
+TRIM_SIZES: dict[str, tuple[str, str]] = {
+    "5x8in": ("5in", "8in"),
+    "5.5x8.5in": ("5.5in", "8.5in"),
+    "6x9in": ("6in", "9in"),
+    "a5": ("148mm", "210mm"),
+    "royal": ("156mm", "234mm"),
+    "a4": ("210mm", "297mm"),
+    "letter": ("8.5in", "11in"),
+}
+
+
+def trim(value: object) -> tuple[str, str]:
+    """A preset name or 'WIDTHxHEIGHTunit', e.g. 6x9in or 156x234mm."""
+    if isinstance(value, str):
+        key = value.strip().lower().replace(" ", "")
+        if key in TRIM_SIZES:
+            return TRIM_SIZES[key]
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)x(\d+(?:\.\d+)?)(in|mm|cm)", key)
+        if match:
+            width, height, unit = match.groups()
+            return (width + unit, height + unit)
+    raise Invalid("must be one of " + ", ".join(TRIM_SIZES) + " or a size such as 6x9in or 156x234mm")
+
+
+# -- the table ---------------------------------------------------------------------------------
+
+NOTES = (
+    Key("numbering", choice("continuous", "chapter"),
+        "continuous through the book (default) or restarting in each chapter"),
+)
+
+PDF = (
+    Key("trim", trim, "the trim size: 5x8in, 5.5x8.5in (default), 6x9in, a5, royal, or WxHunit"),
+)
+
+KEYS: tuple[Key, ...] = (
+    Key("title", text, "the book's title", required=True),
+    Key("subtitle", text, "the subtitle"),
+    Key("author", names, "the author, or a list of authors"),
+    Key("translator", names, "the translator, or a list of translators"),
+    Key("editor", names, "the editor, or a list of editors"),
+    Key("date", date, "publication date: YYYY, YYYY-MM or YYYY-MM-DD"),
+    Key("lang", lang, "the book's language as a BCP 47 tag, e.g. en-GB (default en)"),
+    Key("rights", text, "the copyright statement"),
+    Key("publisher", text, "the publisher"),
+    Key("identifier", text, "a unique identifier (URN, DOI...); default: the ISBN or a stable UUID"),
+    Key("description", text, "a blurb for catalogues and reading systems"),
+    Key("keywords", texts, "a list of subjects"),
+    Key("source", text, "where the text comes from"),
+    Key("bibliography", paths, "a BibTeX/BibLaTeX (.bib) or CSL JSON (.json) file, or a list of them"),
+    Key("csl", text, "a CSL citation style file (default: Chicago notes and bibliography)"),
+    Key("chapters", texts, "the chapter files in reading order (default: every *.md by name)"),
+    Key("slug", slug, "the output file name (default: made from the title)"),
+    Key("isbn", isbn, "an ISBN for every edition, or one per edition: {epub: ..., pdf: ...}"),
+    Key("notes", lambda v: v, "how notes are numbered", section=NOTES),
+    Key("pdf", lambda v: v, "print edition settings", section=PDF),
+)

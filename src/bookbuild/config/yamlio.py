@@ -1,0 +1,70 @@
+"""Config stage: read YAML and remember the line of every key, so messages can point at it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from bookbuild.diagnostics import BookError, Place, error
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class LocatedYaml:
+    """A parsed YAML document plus the 1-based line of every key and list item."""
+
+    data: object
+    lines: dict[KeyPath, int] = field(default_factory=dict)
+    duplicates: list[tuple[KeyPath, int, int]] = field(default_factory=list)
+
+    def line(self, path: KeyPath) -> int | None:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return self.lines.get((), 1)
+
+
+def load_yaml(text: str, file: str) -> LocatedYaml:
+    """Parse `text`; a syntax error becomes a `BookError` that names the line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise BookError([error(
+            "config-syntax",
+            f"{file} is not valid YAML ({problem}); fix the syntax near this line "
+            "(indent nested keys with spaces and quote values that contain ': ' or start with '@')",
+            Place(file, line),
+        )]) from None
+    located = LocatedYaml(data=None)
+    if root is None:
+        located.data = {}
+        return located
+    located.data = _convert(root, (), located)
+    return located
+
+
+_SCALARS = yaml.SafeLoader("")
+
+
+def _convert(node: yaml.Node, path: KeyPath, out: LocatedYaml) -> object:
+    out.lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            key = str(_SCALARS.construct_object(key_node)) if isinstance(key_node, yaml.ScalarNode) else "?"
+            key_path = path + (key,)
+            line = key_node.start_mark.line + 1
+            if key in result:
+                out.duplicates.append((key_path, out.lines[key_path], line))
+            out.lines[key_path] = line
+            result[key] = _convert(value_node, key_path, out)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), out) for i, item in enumerate(node.value)]
+    return _SCALARS.construct_object(node)

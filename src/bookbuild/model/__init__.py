@@ -1,0 +1,122 @@
+"""Model stage: the one book model that every check and every writer reads.
+
+The manuscript is parsed once; this model holds the result: chapters of blocks (pandoc JSON with
+notes replaced by `NoteRef` nodes), the notes numbered once for the whole book, the citations,
+anchors, links and images, each with the manuscript file and line it comes from.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookbuild.ast import Node
+from bookbuild.config import BookConfig
+from bookbuild.diagnostics import Diagnostic, Place
+from bookbuild.parse.bibliography import Bibliography
+from bookbuild.parse.scan import Scan
+from bookbuild.parse.sourcemap import WordIndex
+from bookbuild.parse.sources import SourceFile
+
+
+@dataclass
+class Block:
+    """A top-level block of a chapter and the manuscript lines it was written on."""
+
+    node: Node
+    place: Place
+
+
+@dataclass
+class Section:
+    """A heading below the chapter title, for tables of contents."""
+
+    id: str
+    level: int
+    title: list[Node]
+
+
+@dataclass
+class Chapter:
+    index: int                  # 0-based, in reading order
+    source: SourceFile
+    id: str                     # the chapter heading's id, unique in the book
+    page: str                   # file stem of its page in the HTML and EPUB editions
+    title: list[Node]           # the heading's inlines
+    title_text: str
+    blocks: list[Block]
+    sections: list[Section]
+    scan: Scan = field(repr=False)
+    words: WordIndex = field(repr=False)        # words of the text lines
+    note_words: WordIndex = field(repr=False)   # words of the footnote definitions
+
+    @property
+    def file(self) -> str:
+        return self.source.name
+
+
+@dataclass
+class Note:
+    """An endnote: written by the author (`footnote`) or generated from a citation."""
+
+    seq: int                    # 1-based position in the book; ids are note-<seq>, noteref-<seq>
+    number: int                 # the number printed, by the book's numbering policy
+    chapter: int
+    kind: str                   # "footnote" or "citation"
+    label: str | None           # the author's label, e.g. "12" for [^12]
+    blocks: list[Node]
+    place: Place                # where its text is written
+    call: Place                 # where it is called
+
+
+@dataclass(frozen=True)
+class CitationUse:
+    key: str
+    place: Place
+    chapter: int
+    note: int | None            # seq of the note the citation renders in
+
+
+@dataclass(frozen=True)
+class Anchor:
+    id: str
+    chapter: int
+    place: Place
+    explicit: bool              # written as {#id} in the manuscript, not generated
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    target: str                 # the id the link points to
+    chapter: int
+    place: Place
+
+
+@dataclass(frozen=True)
+class ImageUse:
+    src: str                    # as written in the manuscript
+    chapter: int
+    place: Place
+    path: Path | None           # resolved inside the manuscript folder, None when outside
+
+
+@dataclass
+class Book:
+    config: BookConfig
+    chapters: list[Chapter]
+    notes: list[Note]
+    citations: list[CitationUse]
+    anchors: dict[str, Anchor]
+    id_clashes: list[tuple[Anchor, Anchor]]       # (first, second) explicit ids given twice
+    links: list[LinkUse]
+    images: list[ImageUse]
+    bibliography: Bibliography | None
+    bibliography_blocks: list[Node]               # the formatted entries of works cited
+    diagnostics: list[Diagnostic]                 # what parsing found
+
+    def chapter_of_anchor(self, anchor_id: str) -> Chapter | None:
+        anchor = self.anchors.get(anchor_id)
+        return self.chapters[anchor.chapter] if anchor else None
+
+    def notes_of(self, chapter: Chapter) -> list[Note]:
+        return [note for note in self.notes if note.chapter == chapter.index]

@@ -1,0 +1,41 @@
+"""Write stage helpers: outputs appear whole or not at all.
+
+Each edition is written to a temporary name beside its target and moved into place at the end,
+so an interrupted build (Ctrl-C, a killed process, a full disk) leaves the previous edition.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """A temporary path beside `target` (file or folder) that replaces it on success."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    staged = temp / target.name
+    try:
+        yield staged
+        _replace(staged, target)
+    finally:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
+def _replace(staged: Path, target: Path) -> None:
+    if staged.is_dir():
+        # A folder cannot be swapped in one step: move the old one aside first, then drop it.
+        old = None
+        if target.exists():
+            old = target.with_name(f".{target.name}.old-{os.getpid()}")
+            os.replace(target, old)
+        os.replace(staged, target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(staged, target)

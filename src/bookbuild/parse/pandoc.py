@@ -1,0 +1,101 @@
+"""Parse stage: run pandoc's markdown reader (through our Lua reader) over the chapters.
+
+One pandoc process parses a whole batch of chapters and resolves their citations; batches run in
+parallel, one per core. The result is each chapter's pandoc JSON AST.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import logging
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypandoc
+
+from bookbuild.diagnostics import BookError, Place, error
+from bookbuild.parse.sources import SourceFile
+from bookbuild.resources import reader_lua
+
+# pandoc Markdown, minus the extensions that would make text vanish silently: metadata blocks
+# (metadata belongs in book.yaml) and raw TeX, which HTML, EPUB and PDF editions all drop.
+MARKDOWN = "markdown-pandoc_title_block-yaml_metadata_block-raw_tex-latex_macros"
+
+# A batch smaller than this is not worth a second pandoc process.
+_MIN_BATCH_BYTES = 400_000
+
+Node = dict[str, object]
+
+log = logging.getLogger("bookbuild.pandoc")
+
+
+class _PandocLog(logging.Handler):
+    """Keep pypandoc from printing pandoc's warnings: our checks report the real problems."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        log.debug("pandoc: %s", record.getMessage())
+
+
+logging.getLogger("pypandoc").addHandler(_PandocLog())
+logging.getLogger("pypandoc").propagate = False
+
+
+@dataclass(frozen=True)
+class ReaderSettings:
+    """What the Lua reader needs besides the files."""
+
+    lang: str
+    csl: Path | None = None
+    references: Path | None = None     # CSL JSON written by the parse step
+
+    def to_json(self) -> str:
+        # Absent settings are left out: JSON null would reach Lua as a (true) userdata value.
+        settings = {"format": MARKDOWN, "lang": self.lang, "csl": self.csl,
+                    "references": self.references}
+        return json.dumps({key: str(value) for key, value in settings.items() if value is not None})
+
+
+def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: Path,
+                  jobs: int = 0) -> list[list[Node]]:
+    """The top-level blocks of each source, in the same order as `sources`."""
+    reader = workdir / "reader.lua"
+    shutil.copyfile(reader_lua(), reader)
+    (workdir / "reader.json").write_text(settings.to_json(), encoding="utf-8")
+    batches = _batches(sources, jobs or os.cpu_count() or 1)
+    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+        results = list(pool.map(lambda batch: _run(batch, reader), batches))
+    return [blocks for result in results for blocks in result]
+
+
+def _batches(sources: list[SourceFile], jobs: int) -> list[list[SourceFile]]:
+    """Split into at most `jobs` contiguous batches of similar size."""
+    total = sum(len(s.text) for s in sources)
+    count = max(1, min(jobs, len(sources), total // _MIN_BATCH_BYTES or 1))
+    target = total / count
+    batches: list[list[SourceFile]] = [[]]
+    size = 0
+    for source in sources:
+        if size >= target * len(batches) and len(batches) < count:
+            batches.append([])
+        batches[-1].append(source)
+        size += len(source.text)
+    return batches
+
+
+def _run(batch: list[SourceFile], reader: Path) -> list[list[Node]]:
+    # glob.escape: pypandoc globs file names, and '[' is common in real file names.
+    files = [glob.escape(str(source.path)) for source in batch]
+    try:
+        output = pypandoc.convert_file(files, "json", format=str(reader), verify_format=False,
+                                       sort_files=False)
+    except RuntimeError as exc:
+        raise BookError([error("pandoc-failed", f"pandoc could not read this batch of chapters: "
+                               f"{str(exc).strip()[-400:]}", Place(batch[0].name))]) from None
+    chapters = json.loads(output)["blocks"]
+    if len(chapters) != len(batch):
+        raise RuntimeError(f"pandoc returned {len(chapters)} chapters for {len(batch)} files")
+    return [chapter["c"][1] for chapter in chapters]

@@ -1,0 +1,92 @@
+"""The pipeline: `load()` reads a manuscript into the book model, `build()` writes the editions.
+
+Read as a table of contents:
+
+    1. config     book.yaml               -> BookConfig
+    2. parse      chapters, bibliography  -> pandoc ASTs (one pandoc per batch, in parallel)
+    3. model      ASTs                    -> Book (notes numbered once, lines attached)
+    4. checks     Book                    -> findings
+    5. writers    Book                    -> EPUB, PDF, HTML (each written atomically)
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookbuild.checks import run_checks
+from bookbuild.config import BookConfig, load_config
+from bookbuild.diagnostics import Diagnostic
+from bookbuild.model import Book
+from bookbuild.model.build import build_book
+from bookbuild.output import atomic_path
+from bookbuild.parse.bibliography import format_bibliography, read_bibliography, write_references
+from bookbuild.parse.pandoc import ReaderSettings, parse_sources
+from bookbuild.parse.sources import read_sources
+from bookbuild.progress import Progress
+from bookbuild.writers import writers_for
+from bookbuild.writers.base import WriteContext
+
+
+@dataclass
+class BuildResult:
+    book: Book
+    findings: list[Diagnostic]
+    outputs: list[Path] = field(default_factory=list)
+
+
+def load(manuscript: Path, progress: Progress) -> Book:
+    """Read and parse the manuscript once into the book model."""
+    config, config_findings = progress.step("Reading book.yaml", load_config, manuscript)
+    sources = progress.step("Reading the chapters", read_sources, config)
+    bibliography = progress.step("Reading the bibliography", read_bibliography, config)
+    with tempfile.TemporaryDirectory(prefix="bookbuild-") as work:
+        workdir = Path(work)
+        references = write_references(bibliography, workdir) if bibliography else None
+        settings = ReaderSettings(lang=config.lang, csl=config.csl, references=references)
+        parsed = progress.step(f"Parsing {len(sources)} chapters with pandoc", parse_sources,
+                               sources, settings, workdir)
+        book = progress.step("Building the book model", build_book, config, sources, parsed,
+                             bibliography)
+        if references is not None:
+            book.bibliography_blocks = progress.step(
+                "Formatting the bibliography", format_bibliography, _cited_keys(book), references,
+                config.csl, config.lang)
+    book.diagnostics[:0] = config_findings
+    return book
+
+
+def check(manuscript: Path, progress: Progress) -> tuple[Book, list[Diagnostic]]:
+    book = load(manuscript, progress)
+    return book, progress.step("Running the checks", run_checks, book)
+
+
+def build(manuscript: Path, out: Path, formats: list[str], progress: Progress) -> BuildResult:
+    """Load, check, and write each requested edition to `out`."""
+    book, findings = check(manuscript, progress)
+    context = WriteContext(timestamp=source_date_epoch(book.config))
+    result = BuildResult(book, findings)
+    for writer in writers_for(formats):
+        target = writer.target(book, out)
+        with atomic_path(target) as staged:
+            progress.step(f"Writing the {writer.name.upper()} edition", writer.write, book,
+                          staged, context)
+        result.outputs.append(target)
+    return result
+
+
+def _cited_keys(book: Book) -> list[str]:
+    """The keys cited in the book that the bibliography has, in order of first citation."""
+    entries = book.bibliography.entries if book.bibliography else {}
+    return list(dict.fromkeys(c.key for c in book.citations if c.key in entries))
+
+
+def source_date_epoch(config: BookConfig) -> int:
+    """SOURCE_DATE_EPOCH when set, else the newest modification time in the manuscript."""
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if value.isdigit():
+        return int(value)
+    files = [p for p in config.root.rglob("*") if p.is_file()]
+    return int(max((p.stat().st_mtime for p in files), default=0))

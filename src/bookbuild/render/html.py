@@ -1,0 +1,284 @@
+"""Render stage (shared by every writer): the model's pandoc AST as XHTML fragments.
+
+The output is polyglot markup, valid both as HTML5 and as the XHTML an EPUB needs. Links are
+resolved through a `Links` object, the only thing that differs between editions: a page per
+chapter (HTML, EPUB) or one document (PDF).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from html import escape
+from html.parser import HTMLParser
+from typing import Protocol
+
+from bookbuild.ast import Node
+
+_LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
+               "UpperAlpha": "A"}
+_ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
+# Quotation marks by primary language: (open double, close double, open single, close single).
+_QUOTES = {
+    "en": ("“", "”", "‘", "’"), "de": ("„", "“", "‚", "‘"), "fr": ("« ", " »", "‹ ", " ›"),
+    "es": ("«", "»", "“", "”"), "it": ("«", "»", "“", "”"), "ru": ("«", "»", "„", "“"),
+    "nl": ("“", "”", "‘", "’"), "pl": ("„", "”", "‚", "’"),
+}
+# Attributes pandoc passes through by name; the others become data-* attributes.
+_PLAIN_ATTRIBUTES = {"lang", "dir", "title", "width", "height", "style"}
+
+
+class Links(Protocol):
+    """How an edition addresses its parts."""
+
+    def anchor(self, anchor_id: str) -> str: ...
+    def note(self, seq: int) -> str: ...
+    def noteref(self, seq: int) -> str: ...
+    def image(self, src: str) -> str: ...
+
+
+def text(value: str) -> str:
+    return escape(value, quote=False)
+
+
+def attr_value(value: str) -> str:
+    return escape(value, quote=True)
+
+
+class HtmlRenderer:
+    """Pandoc blocks and inlines to XHTML. One instance per edition."""
+
+    def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False) -> None:
+        self.links = links
+        self.epub = epub
+        self.note_numbers = note_numbers
+        self.quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
+        self._blocks: dict[str, Callable[[object], str]] = {
+            "Plain": lambda c: self.inlines(c),
+            "Para": lambda c: f"<p>{self.inlines(c)}</p>\n",
+            "LineBlock": self._line_block,
+            "CodeBlock": self._code_block,
+            "RawBlock": lambda c: _raw(c[0], c[1]),
+            "BlockQuote": lambda c: f"<blockquote>\n{self.blocks(c)}</blockquote>\n",
+            "OrderedList": self._ordered_list,
+            "BulletList": lambda c: f"<ul>\n{self._items(c)}</ul>\n",
+            "DefinitionList": self._definition_list,
+            "Header": self._header,
+            "HorizontalRule": lambda c: '<hr class="break"/>\n',
+            "Table": self._table,
+            "Figure": self._figure,
+            "Div": self._div,
+        }
+        self._inlines: dict[str, Callable[[object], str]] = {
+            "Str": lambda c: text(c),
+            "Space": lambda c: " ",
+            "SoftBreak": lambda c: "\n",
+            "LineBreak": lambda c: "<br/>\n",
+            "Emph": lambda c: f"<em>{self.inlines(c)}</em>",
+            "Underline": lambda c: f"<u>{self.inlines(c)}</u>",
+            "Strong": lambda c: f"<strong>{self.inlines(c)}</strong>",
+            "Strikeout": lambda c: f"<del>{self.inlines(c)}</del>",
+            "Superscript": lambda c: f"<sup>{self.inlines(c)}</sup>",
+            "Subscript": lambda c: f"<sub>{self.inlines(c)}</sub>",
+            "SmallCaps": lambda c: f'<span class="smallcaps">{self.inlines(c)}</span>',
+            "Quoted": self._quoted,
+            "Cite": lambda c: f'<span class="citation">{self.inlines(c[1])}</span>',
+            "Code": lambda c: f"<code{self._attr(c[0])}>{text(c[1])}</code>",
+            "Math": lambda c: f'<span class="math">{text(c[1])}</span>',
+            "RawInline": lambda c: _raw(c[0], c[1]),
+            "Link": self._link,
+            "Image": self._image,
+            "Span": lambda c: f"<span{self._attr(c[0])}>{self.inlines(c[1])}</span>",
+            "NoteRef": self._noteref,
+        }
+
+    # -- public --------------------------------------------------------------------------------
+
+    def blocks(self, blocks: Iterable[Node]) -> str:
+        return "".join(self._blocks[b["t"]](b.get("c")) for b in blocks)
+
+    def inlines(self, inlines: Iterable[Node]) -> str:
+        return "".join(self._inlines[i["t"]](i.get("c")) for i in inlines)
+
+    def epub_type(self, value: str) -> str:
+        return f' epub:type="{value}"' if self.epub else ""
+
+    # -- blocks --------------------------------------------------------------------------------
+
+    def _attr(self, attr: list[object], extra_classes: Iterable[str] = ()) -> str:
+        anchor_id, classes, pairs = attr
+        parts = []
+        if anchor_id:
+            parts.append(f' id="{attr_value(str(anchor_id))}"')
+        all_classes = [*classes, *extra_classes]  # type: ignore[misc]
+        if all_classes:
+            parts.append(f' class="{attr_value(" ".join(all_classes))}"')
+        for key, value in pairs:  # type: ignore[misc]
+            name = key if key in _PLAIN_ATTRIBUTES else "data-" + _attribute_name(key)
+            parts.append(f' {name}="{attr_value(value)}"')
+            if key == "lang" and self.epub:
+                parts.append(f' xml:lang="{attr_value(value)}"')
+        return "".join(parts)
+
+    def _line_block(self, lines: list[list[Node]]) -> str:
+        body = "<br/>\n".join(f'<span class="line">{self.inlines(line)}</span>' for line in lines)
+        return f'<div class="line-block">{body}</div>\n'
+
+    def _code_block(self, c: list[object]) -> str:
+        return f"<pre{self._attr(c[0])}><code>{text(str(c[1]))}</code></pre>\n"  # type: ignore[arg-type]
+
+    def _items(self, items: list[list[Node]]) -> str:
+        return "".join(f"<li>{self._item(item)}</li>\n" for item in items)
+
+    def _item(self, blocks: list[Node]) -> str:
+        # A tight list item is one Plain block: keep it on one line, without <p>.
+        if len(blocks) == 1 and blocks[0]["t"] == "Plain":
+            return self.inlines(blocks[0]["c"])
+        return "\n" + self.blocks(blocks)
+
+    def _ordered_list(self, c: list[object]) -> str:
+        (start, style, _), items = c  # type: ignore[misc]
+        attributes = f' start="{start}"' if start != 1 else ""
+        list_type = _LIST_TYPES.get(style["t"])
+        if list_type and list_type != "1":
+            attributes += f' type="{list_type}"'
+        return f"<ol{attributes}>\n{self._items(items)}</ol>\n"  # type: ignore[arg-type]
+
+    def _definition_list(self, items: list[list[object]]) -> str:
+        parts = []
+        for term, definitions in items:
+            parts.append(f"<dt>{self.inlines(term)}</dt>\n")  # type: ignore[arg-type]
+            parts.extend(f"<dd>{self._item(d)}</dd>\n" for d in definitions)  # type: ignore[union-attr]
+        return "<dl>\n" + "".join(parts) + "</dl>\n"
+
+    def _header(self, c: list[object]) -> str:
+        level, attr, inlines = c
+        return f"<h{level}{self._attr(attr)}>{self.inlines(inlines)}</h{level}>\n"  # type: ignore[arg-type]
+
+    def _div(self, c: list[object]) -> str:
+        attr, blocks = c
+        return f"<div{self._attr(attr)}>\n{self.blocks(blocks)}</div>\n"  # type: ignore[arg-type]
+
+    def _figure(self, c: list[object]) -> str:
+        attr, (_, caption), blocks = c  # type: ignore[misc]
+        caption_html = f"<figcaption>{self._caption(caption)}</figcaption>\n" if caption else ""
+        return f"<figure{self._attr(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"  # type: ignore[arg-type]
+
+    def _caption(self, blocks: list[Node]) -> str:
+        if len(blocks) == 1 and blocks[0]["t"] in ("Plain", "Para"):
+            return self.inlines(blocks[0]["c"])
+        return self.blocks(blocks)
+
+    def _table(self, c: list[object]) -> str:
+        attr, (_, caption), colspecs, head, bodies, foot = c  # type: ignore[misc]
+        parts = [f"<table{self._attr(attr)}>\n"]  # type: ignore[arg-type]
+        if caption:
+            parts.append(f"<caption>{self._caption(caption)}</caption>\n")
+        aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]  # type: ignore[union-attr, index]
+        if head[1]:  # type: ignore[index]
+            parts.append("<thead>\n" + self._rows(head[1], "th", aligns) + "</thead>\n")  # type: ignore[index]
+        for body in bodies:  # type: ignore[union-attr]
+            _, row_head_columns, intermediate, rows = body
+            parts.append("<tbody>\n" + self._rows(intermediate, "th", aligns)
+                         + self._rows(rows, "td", aligns, row_head_columns) + "</tbody>\n")
+        if foot[1]:  # type: ignore[index]
+            parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns) + "</tfoot>\n")  # type: ignore[index]
+        parts.append("</table>\n")
+        return "".join(parts)
+
+    def _rows(self, rows: list[list[object]], tag: str, aligns: list[str | None],
+              head_columns: int = 0) -> str:
+        out = []
+        for row_attr, cells in rows:
+            html_cells = []
+            column = 0
+            for i, (cell_attr, align, rowspan, colspan, blocks) in enumerate(cells):  # type: ignore[union-attr]
+                cell_tag = "th" if tag == "th" or i < head_columns else "td"
+                spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + \
+                        (f' colspan="{colspan}"' if colspan > 1 else "")
+                alignment = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
+                style = f' style="text-align: {alignment}"' if alignment else ""
+                html_cells.append(f"<{cell_tag}{self._attr(cell_attr)}{spans}{style}>"
+                                  f"{self._item(blocks)}</{cell_tag}>")
+                column += colspan
+            out.append(f"<tr{self._attr(row_attr)}>" + "".join(html_cells) + "</tr>\n")  # type: ignore[arg-type]
+        return "".join(out)
+
+    # -- inlines -------------------------------------------------------------------------------
+
+    def _quoted(self, c: list[object]) -> str:
+        kind, inlines = c
+        open_, close = (self.quotes[0], self.quotes[1]) if kind["t"] == "DoubleQuote" \
+            else (self.quotes[2], self.quotes[3])  # type: ignore[index]
+        return f"{open_}{self.inlines(inlines)}{close}"  # type: ignore[arg-type]
+
+    def _link(self, c: list[object]) -> str:
+        attr, inlines, (url, title) = c  # type: ignore[misc]
+        href = self.links.anchor(url[1:]) if url.startswith("#") else url
+        title_attr = f' title="{attr_value(title)}"' if title else ""
+        return f'<a{self._attr(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'  # type: ignore[arg-type]
+
+    def _image(self, c: list[object]) -> str:
+        attr, inlines, (src, title) = c  # type: ignore[misc]
+        alt = "".join(_plain(inlines))  # type: ignore[arg-type]
+        title_attr = f' title="{attr_value(title)}"' if title else ""
+        return (f'<img{self._attr(attr)} src="{attr_value(self.links.image(src))}" '
+                f'alt="{attr_value(alt)}"{title_attr}/>')
+
+    def _noteref(self, seq: int) -> str:
+        return (f'<a href="{self.links.note(seq)}" id="noteref-{seq}" class="noteref" '
+                f'role="doc-noteref"{self.epub_type("noteref")}>{self.note_numbers[seq]}</a>')
+
+
+def _plain(inlines: list[Node]) -> Iterable[str]:
+    for inline in inlines:
+        t = inline["t"]
+        if t == "Str":
+            yield inline["c"]
+        elif t in ("Space", "SoftBreak", "LineBreak"):
+            yield " "
+        elif t in ("Code", "Math"):
+            yield inline["c"][1]
+        elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript",
+                   "SmallCaps"):
+            yield from _plain(inline["c"])
+        elif t in ("Span", "Quoted", "Link", "Image", "Cite"):
+            yield from _plain(inline["c"][1])
+
+
+def _attribute_name(key: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "-" for ch in key.lower()) or "x"
+
+
+def _raw(fmt: str, content: str) -> str:
+    """Raw HTML keeps its text and line breaks; tags, scripts and styles are dropped."""
+    if fmt.lower() not in ("html", "html5", "html4"):
+        return ""
+    stripper = _TextOnly()
+    stripper.feed(content)
+    stripper.close()
+    return "".join(stripper.parts)
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("<br/>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append("<br/>")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(text(data))

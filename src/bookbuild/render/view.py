@@ -1,0 +1,116 @@
+"""Render stage: one edition's view of the book, the object every template reads.
+
+It renders the model through `HtmlRenderer` with the edition's `Links`, so the chapters, the
+endnotes (grouped by chapter, numbered once in the model) and the bibliography come out the
+same in every edition, differing only in how they link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
+
+from bookbuild.ast import heading_text
+from bookbuild.model import Book, Chapter, Note
+from bookbuild.render.html import HtmlRenderer, Links
+
+BACKLINK_GLYPH = "↑"
+
+
+@dataclass
+class NoteView:
+    seq: int
+    number: int
+    html: Markup
+
+
+@dataclass
+class NoteGroup:
+    chapter: Chapter
+    title: Markup
+    notes: list[NoteView]
+
+
+@dataclass
+class ContentsEntry:
+    title: Markup
+    href: str
+    children: list[ContentsEntry] = field(default_factory=list)
+
+
+class EditionView:
+    """The book as one edition shows it. `backlink` is 'end' (a link after the note's text,
+    for screens) or 'number' (the note's number is the link, for print)."""
+
+    def __init__(self, book: Book, links: Links, epub: bool = False, backlink: str = "end") -> None:
+        self.book = book
+        self.config = book.config
+        self.links = links
+        self.epub = epub
+        self.backlink = backlink
+        self.renderer = HtmlRenderer(links, book.config.lang,
+                                     {note.seq: note.number for note in book.notes}, epub=epub)
+
+    def epub_type(self, value: str) -> Markup:
+        return Markup(self.renderer.epub_type(value))
+
+    def inlines(self, inlines: list[dict[str, object]]) -> Markup:
+        return Markup(self.renderer.inlines(inlines))
+
+    def title(self, inlines: list[dict[str, object]]) -> Markup:
+        """A heading as contents and note groups show it: no links, no note calls."""
+        return Markup(self.renderer.inlines(heading_text(inlines)))
+
+    def chapter_html(self, chapter: Chapter) -> Markup:
+        return Markup(self.renderer.blocks(block.node for block in chapter.blocks))
+
+    def note_html(self, note: Note) -> Markup:
+        body = self.renderer.blocks(note.blocks)
+        href = self.links.noteref(note.seq)
+        if self.backlink == "number":
+            number = f'<a class="note-number" href="{href}">{note.number}.</a> '
+            return Markup(_insert_first(body, number))
+        link = (f' <a class="backlink" href="{href}" role="doc-backlink"'
+                f'{self.renderer.epub_type("backlink")} aria-label="Back to note {note.number}">'
+                f"{BACKLINK_GLYPH}</a>")
+        return Markup(_insert_last(body, link))
+
+    @cached_property
+    def note_groups(self) -> list[NoteGroup]:
+        groups: list[NoteGroup] = []
+        for note in self.book.notes:
+            chapter = self.book.chapters[note.chapter]
+            if not groups or groups[-1].chapter is not chapter:
+                groups.append(NoteGroup(chapter, self.title(chapter.title), []))
+            groups[-1].notes.append(NoteView(note.seq, note.number, self.note_html(note)))
+        return groups
+
+    @cached_property
+    def bibliography_html(self) -> Markup:
+        return Markup(self.renderer.blocks(self.book.bibliography_blocks))
+
+    def contents(self) -> list[ContentsEntry]:
+        entries = []
+        for chapter in self.book.chapters:
+            children = [ContentsEntry(self.title(s.title), self.links.anchor(s.id))
+                        for s in chapter.sections]
+            entries.append(ContentsEntry(self.title(chapter.title), self.links.anchor(chapter.id),
+                                         children))
+        return entries
+
+
+def _insert_first(body: str, html: str) -> str:
+    """Put `html` at the start of the first paragraph, or before everything."""
+    if body.startswith("<p>"):
+        return "<p>" + html + body[3:]
+    return html + body
+
+
+def _insert_last(body: str, html: str) -> str:
+    """Put `html` at the end of the last paragraph, or after everything."""
+    stripped = body.rstrip()
+    if stripped.endswith("</p>"):
+        return stripped[:-4] + html + "</p>\n"
+    return body + f"<p>{html.strip()}</p>\n"

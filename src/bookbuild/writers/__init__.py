@@ -1,0 +1,22 @@
+"""Write stage: the writers, one per edition, registered in one list (Sphinx's builders).
+
+Every writer has the same small interface (`base.Writer`): a name, the target it produces, and
+`write(book, path, context)`. All of them read the same book model through an `EditionView`.
+"""
+
+from __future__ import annotations
+
+from bookbuild.writers.base import Writer
+from bookbuild.writers.epub import EpubWriter
+from bookbuild.writers.html import HtmlWriter
+from bookbuild.writers.pdf import PdfWriter
+
+WRITERS: tuple[Writer, ...] = (EpubWriter(), PdfWriter(), HtmlWriter())
+
+
+def writer_names() -> list[str]:
+    return [writer.name for writer in WRITERS]
+
+
+def writers_for(names: list[str]) -> list[Writer]:
+    return [writer for writer in WRITERS if writer.name in names]

@@ -1,0 +1,40 @@
+"""Write stage: what every writer (builder) shares: its small interface and its context."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import ClassVar, Protocol
+
+from bookbuild.model import Book
+
+
+@dataclass(frozen=True)
+class WriteContext:
+    """What a writer may use besides the book."""
+
+    timestamp: int              # seconds since the epoch: SOURCE_DATE_EPOCH or the manuscript's
+
+    @property
+    def datetime(self) -> datetime.datetime:
+        return datetime.datetime.fromtimestamp(self.timestamp, tz=datetime.timezone.utc)
+
+    @property
+    def iso(self) -> str:
+        return self.datetime.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Writer(Protocol):
+    """An edition's builder, Sphinx style: a name, a target, and `write`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+
+    def target(self, book: Book, out: Path) -> Path:
+        """The file or folder this writer produces inside `out`."""
+        ...
+
+    def write(self, book: Book, path: Path, context: WriteContext) -> None:
+        """Write the edition to `path` (a temporary name; the caller moves it into place)."""
+        ...

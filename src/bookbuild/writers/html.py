@@ -1,0 +1,68 @@
+"""Write stage: the HTML edition, a folder with an index page, a page per chapter, the notes and
+the bibliography, and every asset it needs (nothing is fetched from elsewhere)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import ClassVar
+
+from markupsafe import Markup
+
+from bookbuild.model import Book
+from bookbuild.render.templates import render
+from bookbuild.render.view import ContentsEntry, EditionView
+from bookbuild.resources import style_file
+from bookbuild.writers.base import WriteContext
+from bookbuild.writers.links import PageLinks, copy_images
+
+STYLESHEETS = ("fonts.css", "book.css", "html.css")
+
+
+class HtmlWriter:
+    name: ClassVar[str] = "html"
+    description: ClassVar[str] = "web edition (a folder of pages)"
+
+    def target(self, book: Book, out: Path) -> Path:
+        return out / "html"
+
+    def write(self, book: Book, path: Path, context: WriteContext) -> None:
+        links = PageLinks(book, ".html")
+        view = EditionView(book, links)
+        path.mkdir(parents=True)
+        entries = view.contents()
+        _write(path / "index.html", render("html/index.html", view=view, entries=entries))
+        for chapter, entry in zip(book.chapters, entries):
+            previous = entries[chapter.index - 1] if chapter.index > 0 else None
+            following = entries[chapter.index + 1] if chapter.index + 1 < len(entries) else None
+            _write(path / links.page(chapter.page), render(
+                "html/chapter.html", view=view, chapter=chapter, body=view.chapter_html(chapter),
+                previous=previous, next=following or _back_matter(book, links)))
+        if book.notes:
+            _write(path / links.page("notes"), render("html/notes.html", view=view))
+        if book.bibliography_blocks:
+            _write(path / links.page("bibliography"), render("html/bibliography.html", view=view))
+        copy_assets(path, STYLESHEETS)
+        copy_images(book, links.images, path)
+
+
+def _back_matter(book: Book, links: PageLinks) -> ContentsEntry | None:
+    if book.notes:
+        return ContentsEntry(Markup("Notes"), links.page("notes"))
+    if book.bibliography_blocks:
+        return ContentsEntry(Markup("Bibliography"), links.page("bibliography"))
+    return None
+
+
+def copy_assets(root: Path, stylesheets: tuple[str, ...]) -> None:
+    """The stylesheets and the fonts they use, under css/ and fonts/."""
+    (root / "css").mkdir(exist_ok=True)
+    for name in stylesheets:
+        shutil.copyfile(style_file("css", name), root / "css" / name)
+    (root / "fonts").mkdir(exist_ok=True)
+    for font in sorted(style_file("fonts").glob("*.ttf")):
+        shutil.copyfile(font, root / "fonts" / font.name)
+
+
+def _write(path: Path, content: str) -> None:
+    path.write_text(content, encoding="utf-8")
