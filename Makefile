@@ -1,0 +1,44 @@
+# bookbuild: `make all` builds the three editions of manuscript/ into dist/, `make test` runs the
+# tests. Both create .venv and install everything on first use.
+
+PYTHON     ?= python3
+VENV       := .venv
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.installed
+MANUSCRIPT ?= manuscript
+OUT        ?= dist
+BOOKBUILD  := $(BIN)/bookbuild
+
+# Reproducible editions: dates come from the last commit unless SOURCE_DATE_EPOCH is set.
+ifeq ($(SOURCE_DATE_EPOCH),)
+SOURCE_DATE_EPOCH := $(shell git log -1 --format=%ct 2>/dev/null)
+endif
+ifneq ($(SOURCE_DATE_EPOCH),)
+export SOURCE_DATE_EPOCH
+endif
+
+.PHONY: all epub pdf html check test clean distclean
+
+all: $(STAMP)
+	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
+
+epub pdf html: $(STAMP)
+	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT) --format $@
+
+check: $(STAMP)
+	$(BOOKBUILD) check --manuscript $(MANUSCRIPT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+clean:
+	rm -rf $(OUT) .pytest_cache
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,128 @@
+"""The command-line contract: exit status, messages at file:line, no tracebacks, no half output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import MANUSCRIPT, bookbuild
+
+
+def write_book(root: Path, config: str, chapters: dict[str, str | bytes]) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "book.yaml").write_text(config, encoding="utf-8")
+    for name, content in chapters.items():
+        path = root / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+def assert_clean_failure(stderr: str) -> None:
+    assert "Traceback" not in stderr
+    assert "internal error" not in stderr
+
+
+def test_check_on_the_essay_is_clean() -> None:
+    result = bookbuild("check", "--manuscript", MANUSCRIPT)
+    assert result.code == 0, result.stdout + result.stderr
+    assert result.stdout.strip().endswith("0 errors, 0 warnings in 1 chapters (19 notes, 20 citations)")
+
+
+def test_check_json_reports_summary_and_findings(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: T\n", {"01.md": "Text without a heading.\n"})
+    result = bookbuild("check", "--manuscript", book, "--format", "json")
+    assert result.code == 1
+    report = json.loads(result.stdout)
+    assert report["summary"]["errors"] == 1
+    finding = report["findings"][0]
+    assert finding["code"] == "missing-heading"
+    assert (finding["file"], finding["line"], finding["severity"]) == ("01.md", 1, "error")
+    assert "# Title" in finding["message"]
+
+
+def test_missing_manuscript_is_unusable_input(tmp_path: Path) -> None:
+    result = bookbuild("build", "--manuscript", tmp_path / "nowhere", "--out", tmp_path / "out")
+    assert result.code == 2
+    assert "does not exist" in result.stderr and "--manuscript" in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert_clean_failure(result.stderr)
+
+
+def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A\nauthor: [unclosed\nlang: en\n", {"01.md": "# A\n"})
+    result = bookbuild("check", "--manuscript", book)
+    assert result.code == 2
+    assert "book.yaml:" in result.stderr and "not valid YAML" in result.stderr
+    assert_clean_failure(result.stderr)
+
+
+def test_every_config_problem_is_listed_at_once_with_its_line(tmp_path: Path) -> None:
+    config = ("title: A Book\n"
+              "autor: Someone\n"
+              "lang: english\n"
+              "isbn: 978-0-306-40615-6\n"
+              "chapters:\n"
+              "  - 01.md\n"
+              "  - 02-missing.md\n"
+              "notes:\n"
+              "  numbering: sometimes\n")
+    book = write_book(tmp_path / "m", config, {"01.md": "# One\n"})
+    result = bookbuild("check", "--manuscript", book)
+    assert result.code == 2
+    lines = result.stderr.splitlines()
+    assert any(l.startswith("book.yaml:2: warning config-unknown-key") and "did you mean 'author'" in l
+               for l in lines)
+    assert any(l.startswith("book.yaml:3: error config-invalid") and "language tag" in l for l in lines)
+    assert any(l.startswith("book.yaml:4: error config-invalid") and "check digit" in l for l in lines)
+    assert any(l.startswith("book.yaml:7: error missing-file") and "02-missing.md" in l for l in lines)
+    assert any(l.startswith("book.yaml:9: error config-invalid") and "continuous, chapter" in l
+               for l in lines)
+    assert_clean_failure(result.stderr)
+
+
+def test_a_chapter_in_another_encoding_is_refused_with_a_fix(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A\n",
+                      {"01.md": "# One\n\nCaf\xe9 cr\xe8me\n".encode("cp1252")})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 2
+    assert "01.md:3: error encoding" in result.stderr and "iconv -f WINDOWS-1252" in result.stderr
+    assert not (tmp_path / "out").exists()
+    assert_clean_failure(result.stderr)
+
+
+def test_a_manuscript_without_chapters_is_refused(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A\n", {})
+    result = bookbuild("check", "--manuscript", book)
+    assert result.code == 2
+    assert "no-chapters" in result.stderr
+    assert_clean_failure(result.stderr)
+
+
+def test_unknown_edition_is_a_usage_error(tmp_path: Path) -> None:
+    result = bookbuild("build", "--format", "epub,docx", "--out", tmp_path)
+    assert result.code == 2
+    assert "docx" in result.stderr
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("edition, output", [("epub", "a-book.epub"), ("html", "html/index.html")])
+def test_format_option_writes_only_that_edition(tmp_path: Path, edition: str, output: str) -> None:
+    book = write_book(tmp_path / "m", "title: A Book\n", {"01.md": "# One\n\nText[^1].\n\n[^1]: A note.\n"})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out", "--format", edition)
+    assert result.code == 0, result.stderr
+    written = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").iterdir())
+    assert written == [output.split("/")[0]]
+    assert (tmp_path / "out" / output).is_file()
+
+
+def test_build_never_writes_into_the_manuscript(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A Book\n", {"01.md": "# One\n\nText.\n"})
+    before = {p: p.read_bytes() for p in book.rglob("*")}
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    assert {p: p.read_bytes() for p in book.rglob("*")} == before
