@@ -28,7 +28,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.debug:
-        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+        logging.getLogger("bookbuild").addHandler(handler)
+        logging.getLogger("bookbuild").setLevel(logging.DEBUG)
     progress = Progress(quiet=args.quiet or not sys.stderr.isatty())
     try:
         return int(args.run(args, progress))

@@ -92,12 +92,17 @@ class EditionView:
         return Markup(self.renderer.blocks(self.book.bibliography_blocks))
 
     def contents(self) -> list[ContentsEntry]:
+        """The chapters with their sections, then the notes and the bibliography."""
         entries = []
         for chapter in self.book.chapters:
             children = [ContentsEntry(self.title(s.title), self.links.anchor(s.id))
                         for s in chapter.sections]
             entries.append(ContentsEntry(self.title(chapter.title), self.links.anchor(chapter.id),
                                          children))
+        if self.book.notes:
+            entries.append(ContentsEntry(Markup("Notes"), self.links.section("endnotes")))
+        if self.book.bibliography_blocks:
+            entries.append(ContentsEntry(Markup("Bibliography"), self.links.section("bibliography")))
         return entries
 
 

@@ -135,21 +135,18 @@ class EpubWriter:
             body = render("epub/chapter.xhtml", view=view, body=view.chapter_html(chapter))
             add(f"chapter-{chapter.index + 1}", links.page(chapter.page), chapter.title_text, body,
                 "bodymatter")
-        back: list[_NavPoint] = []
         landmarks = [_Landmark("titlepage", "Title page", "titlepage.xhtml")]
         if book.chapters:
             landmarks.append(_Landmark("bodymatter", "Start of text", links.page(book.chapters[0].page)))
         if book.notes:
             add("endnotes", links.page("notes"), "Notes", render("epub/notes.xhtml", view=view),
                 "backmatter")
-            back.append(_NavPoint(0, "Notes", links.page("notes")))
             landmarks.append(_Landmark("endnotes", "Notes", links.page("notes")))
         if book.bibliography_blocks:
             add("bibliography", links.page("bibliography"), "Bibliography",
                 render("epub/bibliography.xhtml", view=view), "backmatter")
-            back.append(_NavPoint(0, "Bibliography", links.page("bibliography")))
             landmarks.append(_Landmark("bibliography", "Bibliography", links.page("bibliography")))
-        entries = view.contents() + [ContentsEntry(Markup(p.label), p.href) for p in back]
+        entries = view.contents()
         nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type=XHTML,
                             content=render("epub/nav.xhtml", view=view, entries=entries,
                                            landmarks=landmarks).encode())

@@ -7,11 +7,9 @@ import shutil
 from pathlib import Path
 from typing import ClassVar
 
-from markupsafe import Markup
-
 from bookbuild.model import Book
 from bookbuild.render.templates import render
-from bookbuild.render.view import ContentsEntry, EditionView
+from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.links import PageLinks, copy_images
@@ -37,21 +35,13 @@ class HtmlWriter:
             following = entries[chapter.index + 1] if chapter.index + 1 < len(entries) else None
             _write(path / links.page(chapter.page), render(
                 "html/chapter.html", view=view, chapter=chapter, body=view.chapter_html(chapter),
-                previous=previous, next=following or _back_matter(book, links)))
+                previous=previous, next=following))
         if book.notes:
             _write(path / links.page("notes"), render("html/notes.html", view=view))
         if book.bibliography_blocks:
             _write(path / links.page("bibliography"), render("html/bibliography.html", view=view))
         copy_assets(path, STYLESHEETS)
         copy_images(book, links.images, path)
-
-
-def _back_matter(book: Book, links: PageLinks) -> ContentsEntry | None:
-    if book.notes:
-        return ContentsEntry(Markup("Notes"), links.page("notes"))
-    if book.bibliography_blocks:
-        return ContentsEntry(Markup("Bibliography"), links.page("bibliography"))
-    return None
 
 
 def copy_assets(root: Path, stylesheets: tuple[str, ...]) -> None:

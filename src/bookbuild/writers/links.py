@@ -41,6 +41,9 @@ class PageLinks:
     def note(self, seq: int) -> str:
         return f"{self.page('notes')}#note-{seq}"
 
+    def section(self, name: str) -> str:
+        return self.page({"endnotes": "notes"}.get(name, name))
+
     def noteref(self, seq: int) -> str:
         chapter = self.book.chapters[self.book.notes[seq - 1].chapter]
         return f"{self.page(chapter.page)}#noteref-{seq}"
@@ -60,6 +63,9 @@ class DocumentLinks:
 
     def note(self, seq: int) -> str:
         return f"#note-{seq}"
+
+    def section(self, name: str) -> str:
+        return "#" + name
 
     def noteref(self, seq: int) -> str:
         return f"#noteref-{seq}"
