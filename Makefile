@@ -17,7 +17,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html check test clean distclean
+.PHONY: all epub pdf html check test lint clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
@@ -30,6 +30,10 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests
+	$(BIN)/mypy src
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

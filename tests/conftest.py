@@ -13,7 +13,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 MANUSCRIPT = ROOT / "manuscript"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CORPUS = ROOT.parent / "shared" / "corpus"
+# The shared corpus sits beside the checkout; BOOKBUILD_SHARED points elsewhere.
+SHARED = Path(os.environ.get("BOOKBUILD_SHARED") or ROOT.parent / "shared")
+CORPUS = SHARED / "corpus"
 EPOCH = "1700000000"
 
 

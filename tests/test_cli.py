@@ -75,13 +75,15 @@ def test_every_config_problem_is_listed_at_once_with_its_line(tmp_path: Path) ->
     result = bookbuild("check", "--manuscript", book)
     assert result.code == 2
     lines = result.stderr.splitlines()
-    assert any(l.startswith("book.yaml:2: warning config-unknown-key") and "did you mean 'author'" in l
-               for l in lines)
-    assert any(l.startswith("book.yaml:3: error config-invalid") and "language tag" in l for l in lines)
-    assert any(l.startswith("book.yaml:4: error config-invalid") and "check digit" in l for l in lines)
-    assert any(l.startswith("book.yaml:7: error missing-file") and "02-missing.md" in l for l in lines)
-    assert any(l.startswith("book.yaml:9: error config-invalid") and "continuous, chapter" in l
-               for l in lines)
+
+    def reported(start: str, words: str) -> bool:
+        return any(line.startswith(start) and words in line for line in lines)
+
+    assert reported("book.yaml:2: warning config-unknown-key", "did you mean 'author'")
+    assert reported("book.yaml:3: error config-invalid", "language tag")
+    assert reported("book.yaml:4: error config-invalid", "check digit")
+    assert reported("book.yaml:7: error missing-file", "02-missing.md")
+    assert reported("book.yaml:9: error config-invalid", "continuous, chapter")
     assert_clean_failure(result.stderr)
 
 

@@ -140,7 +140,7 @@ def test_html_pages_are_self_contained(essay: Path) -> None:
     folder = essay / "html"
     for page in folder.glob("*.html"):
         root = html.parse(str(page)).getroot()
-        for element, attribute, link, _ in root.iterlinks():
+        for _, _, link, _ in root.iterlinks():
             if re.match(r"[a-z]+:", link):
                 pytest.fail(f"{page.name} refers outside its folder: {link}")
             target = link.split("#")[0]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +10,9 @@ from bookbuild.ast import stringify
 from bookbuild.config import load_config
 from bookbuild.pipeline import load
 from bookbuild.progress import Progress
-from conftest import FIXTURES, MANUSCRIPT
+from conftest import FIXTURES, MANUSCRIPT, SHARED
 
-SEED = MANUSCRIPT.parents[1] / "shared" / "seeds" / "000_1d8bb0a9820fb110.txt"
+SEED = SHARED / "seeds" / "000_1d8bb0a9820fb110.txt"
 CHAPTER = MANUSCRIPT / "01-revolution-destroyed.md"
 STRAY_COPIES = (
     "Suspended in a social void for lack of any organised expression",

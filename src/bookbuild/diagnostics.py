@@ -8,10 +8,10 @@ to do about it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """How bad a finding is: errors stop a build, warnings do not."""
 
     ERROR = "error"

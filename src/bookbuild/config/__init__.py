@@ -117,7 +117,8 @@ class _Validator:
                 self._unknown(key_path, list(known))
             elif key.section:
                 if isinstance(value, dict):
-                    values.update({f"{name}.{k}": v for k, v in self._section(value, key.section, key_path).items()})
+                    section = self._section(value, key.section, key_path)
+                    values.update({f"{name}.{k}": v for k, v in section.items()})
                 else:
                     self._error(key_path, f"'{_dotted(key_path)}' must be a mapping with the keys "
                                 + ", ".join(k.name for k in key.section))
@@ -137,7 +138,8 @@ class _Validator:
         resolved: dict[str, object] = {}
         for key, suffixes in (("bibliography", BIBLIOGRAPHY_SUFFIXES), ("chapters", CHAPTER_SUFFIXES)):
             if key in values:
-                found = [self._file((key, i), name, suffixes) for i, name in enumerate(values[key])]  # type: ignore[arg-type]
+                names: tuple[str, ...] = values[key]  # type: ignore[assignment]
+                found = [self._file((key, i), name, suffixes) for i, name in enumerate(names)]
                 resolved[key] = tuple(path for path in found if path)
         if "csl" in values:
             resolved["csl"] = self._file(("csl",), str(values["csl"]), (".csl",))

@@ -11,15 +11,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bookbuild.ast import ATTR_INDEX, Node, stringify
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place, error
-from bookbuild.model import (Anchor, Block, Book, Chapter, CitationUse, ImageUse, LinkUse, Note,
-                             Section)
+from bookbuild.model import Anchor, Block, Book, Chapter, CitationUse, ImageUse, LinkUse, Note, Section
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.scan import FootnoteRef, Kind, scan
 from bookbuild.parse.sourcemap import WordIndex, block_spans
@@ -41,7 +40,7 @@ def build_book(config: BookConfig, sources: list[SourceFile], parsed: list[list[
                bibliography: Bibliography | None) -> Book:
     builder = _BookBuilder(config, sources)
     chapters = [_ChapterReader(builder, i, source, blocks).read()
-                for i, (source, blocks) in enumerate(zip(sources, parsed))]
+                for i, (source, blocks) in enumerate(zip(sources, parsed, strict=True))]
     builder.finish(chapters)
     return Book(config=config, chapters=chapters, notes=builder.notes,
                 citations=builder.citations, anchors=builder.anchors,
@@ -219,7 +218,7 @@ class _ChapterReader:
     def read(self) -> Chapter:
         spans = block_spans(self.blocks, self.source.lines, self.scan, self.words)
         blocks: list[Block] = []
-        for node, span in zip(self.blocks, spans):
+        for node, span in zip(self.blocks, spans, strict=True):
             place = Place(self.source.name, span.start, span.end)
             self._walk(node, _Where(place, _Locator(self.source.lines, place)))
             blocks.append(Block(node, place))
@@ -293,7 +292,8 @@ class _ChapterReader:
         if call.label is None:                  # an inline note, ^[...]
             return "footnote", None, call_place, call_place
         definition = self.definitions[call.label]
-        return "footnote", call.label, Place(self.source.name, definition.line, definition.end_line), call_place
+        text = Place(self.source.name, definition.line, definition.end_line)
+        return "footnote", call.label, text, call_place
 
     def _cite(self, cite: Node, where: _Where) -> None:
         citations, content = cite["c"]
@@ -304,7 +304,7 @@ class _ChapterReader:
         self._walk(content, _Where(where.place, where.locator, where.note, cite=first))
         note = before + 1 if len(self.book.notes) > before else where.note
         self.book.citations.extend(CitationUse(c["citationId"], place, self.index, note)
-                                   for c, place in zip(citations, places))
+                                   for c, place in zip(citations, places, strict=True))
 
     def _attributes(self, node: Node, where: _Where) -> None:
         attr = node["c"][ATTR_INDEX[node["t"]]]

@@ -108,7 +108,7 @@ def scan(text: str) -> Scan:
     lines = text.split("\n")
     result = Scan(kinds=classify(lines))
     kinds = result.kinds
-    for number, (line, kind) in enumerate(zip(lines, kinds), start=1):
+    for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
         if kind in (Kind.BLANK, Kind.FENCE, Kind.LINK_DEF):
             continue
         code_free = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)

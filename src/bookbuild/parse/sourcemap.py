@@ -24,7 +24,7 @@ class WordIndex:
     def __init__(self, lines: list[str], kinds: list[Kind], keep: tuple[Kind, ...]) -> None:
         self.words: list[str] = []
         self.lines: list[int] = []
-        for number, (line, kind) in enumerate(zip(lines, kinds), start=1):
+        for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
             if kind in keep:
                 for word in WORD.findall(line):
                     self.words.append(word.casefold())
@@ -72,7 +72,7 @@ class BlockSpan:
 def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordIndex) -> list[BlockSpan]:
     """The line range of each top-level block."""
     kinds = scan.kinds
-    anchors: list[int | None] = []
+    anchors: list[int] = []
     cursor = 0
     last_line = 0
     for block in blocks:
@@ -94,7 +94,7 @@ def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordInd
         anchors.append(anchor)
         last_line = anchor
     starts = [_walk_back(kinds, anchor, previous)
-              for anchor, previous in zip(anchors, [0] + anchors[:-1])]
+              for anchor, previous in zip(anchors, [0] + anchors[:-1], strict=True)]
     spans = []
     for i, start in enumerate(starts):
         limit = starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from html import escape
 from html.parser import HTMLParser
-from typing import Protocol
+from typing import Any, Protocol
 
 from bookbuild.ast import Node
 
@@ -53,7 +53,7 @@ class HtmlRenderer:
         self.epub = epub
         self.note_numbers = note_numbers
         self.quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
-        self._blocks: dict[str, Callable[[object], str]] = {
+        self._blocks: dict[str, Callable[[Any], str]] = {
             "Plain": lambda c: self.inlines(c),
             "Para": lambda c: f"<p>{self.inlines(c)}</p>\n",
             "LineBlock": self._line_block,
@@ -69,7 +69,7 @@ class HtmlRenderer:
             "Figure": self._figure,
             "Div": self._div,
         }
-        self._inlines: dict[str, Callable[[object], str]] = {
+        self._inlines: dict[str, Callable[[Any], str]] = {
             "Str": lambda c: text(c),
             "Space": lambda c: " ",
             "SoftBreak": lambda c: "\n",
@@ -105,94 +105,94 @@ class HtmlRenderer:
 
     # -- blocks --------------------------------------------------------------------------------
 
-    def _attr(self, attr: list[object], extra_classes: Iterable[str] = ()) -> str:
+    def _attr(self, attr: Any, extra_classes: Iterable[str] = ()) -> str:
         anchor_id, classes, pairs = attr
         parts = []
         if anchor_id:
             parts.append(f' id="{attr_value(str(anchor_id))}"')
-        all_classes = [*classes, *extra_classes]  # type: ignore[misc]
+        all_classes = [*classes, *extra_classes]
         if all_classes:
             parts.append(f' class="{attr_value(" ".join(all_classes))}"')
-        for key, value in pairs:  # type: ignore[misc]
+        for key, value in pairs:
             name = key if key in _PLAIN_ATTRIBUTES else "data-" + _attribute_name(key)
             parts.append(f' {name}="{attr_value(value)}"')
             if key == "lang" and self.epub:
                 parts.append(f' xml:lang="{attr_value(value)}"')
         return "".join(parts)
 
-    def _line_block(self, lines: list[list[Node]]) -> str:
+    def _line_block(self, lines: Any) -> str:
         body = "<br/>\n".join(f'<span class="line">{self.inlines(line)}</span>' for line in lines)
         return f'<div class="line-block">{body}</div>\n'
 
-    def _code_block(self, c: list[object]) -> str:
-        return f"<pre{self._attr(c[0])}><code>{text(str(c[1]))}</code></pre>\n"  # type: ignore[arg-type]
+    def _code_block(self, c: Any) -> str:
+        return f"<pre{self._attr(c[0])}><code>{text(c[1])}</code></pre>\n"
 
-    def _items(self, items: list[list[Node]]) -> str:
+    def _items(self, items: Any) -> str:
         return "".join(f"<li>{self._item(item)}</li>\n" for item in items)
 
-    def _item(self, blocks: list[Node]) -> str:
+    def _item(self, blocks: Any) -> str:
         # A tight list item is one Plain block: keep it on one line, without <p>.
         if len(blocks) == 1 and blocks[0]["t"] == "Plain":
             return self.inlines(blocks[0]["c"])
         return "\n" + self.blocks(blocks)
 
-    def _ordered_list(self, c: list[object]) -> str:
-        (start, style, _), items = c  # type: ignore[misc]
+    def _ordered_list(self, c: Any) -> str:
+        (start, style, _), items = c
         attributes = f' start="{start}"' if start != 1 else ""
         list_type = _LIST_TYPES.get(style["t"])
         if list_type and list_type != "1":
             attributes += f' type="{list_type}"'
-        return f"<ol{attributes}>\n{self._items(items)}</ol>\n"  # type: ignore[arg-type]
+        return f"<ol{attributes}>\n{self._items(items)}</ol>\n"
 
-    def _definition_list(self, items: list[list[object]]) -> str:
+    def _definition_list(self, items: Any) -> str:
         parts = []
         for term, definitions in items:
-            parts.append(f"<dt>{self.inlines(term)}</dt>\n")  # type: ignore[arg-type]
-            parts.extend(f"<dd>{self._item(d)}</dd>\n" for d in definitions)  # type: ignore[union-attr]
+            parts.append(f"<dt>{self.inlines(term)}</dt>\n")
+            parts.extend(f"<dd>{self._item(d)}</dd>\n" for d in definitions)
         return "<dl>\n" + "".join(parts) + "</dl>\n"
 
-    def _header(self, c: list[object]) -> str:
+    def _header(self, c: Any) -> str:
         level, attr, inlines = c
-        return f"<h{level}{self._attr(attr)}>{self.inlines(inlines)}</h{level}>\n"  # type: ignore[arg-type]
+        return f"<h{level}{self._attr(attr)}>{self.inlines(inlines)}</h{level}>\n"
 
-    def _div(self, c: list[object]) -> str:
+    def _div(self, c: Any) -> str:
         attr, blocks = c
-        return f"<div{self._attr(attr)}>\n{self.blocks(blocks)}</div>\n"  # type: ignore[arg-type]
+        return f"<div{self._attr(attr)}>\n{self.blocks(blocks)}</div>\n"
 
-    def _figure(self, c: list[object]) -> str:
-        attr, (_, caption), blocks = c  # type: ignore[misc]
+    def _figure(self, c: Any) -> str:
+        attr, (_, caption), blocks = c
         caption_html = f"<figcaption>{self._caption(caption)}</figcaption>\n" if caption else ""
-        return f"<figure{self._attr(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"  # type: ignore[arg-type]
+        return f"<figure{self._attr(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"
 
-    def _caption(self, blocks: list[Node]) -> str:
+    def _caption(self, blocks: Any) -> str:
         if len(blocks) == 1 and blocks[0]["t"] in ("Plain", "Para"):
             return self.inlines(blocks[0]["c"])
         return self.blocks(blocks)
 
-    def _table(self, c: list[object]) -> str:
-        attr, (_, caption), colspecs, head, bodies, foot = c  # type: ignore[misc]
-        parts = [f"<table{self._attr(attr)}>\n"]  # type: ignore[arg-type]
+    def _table(self, c: Any) -> str:
+        attr, (_, caption), colspecs, head, bodies, foot = c
+        parts = [f"<table{self._attr(attr)}>\n"]
         if caption:
             parts.append(f"<caption>{self._caption(caption)}</caption>\n")
-        aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]  # type: ignore[union-attr, index]
-        if head[1]:  # type: ignore[index]
-            parts.append("<thead>\n" + self._rows(head[1], "th", aligns) + "</thead>\n")  # type: ignore[index]
-        for body in bodies:  # type: ignore[union-attr]
+        aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
+        if head[1]:
+            parts.append("<thead>\n" + self._rows(head[1], "th", aligns) + "</thead>\n")
+        for body in bodies:
             _, row_head_columns, intermediate, rows = body
             parts.append("<tbody>\n" + self._rows(intermediate, "th", aligns)
                          + self._rows(rows, "td", aligns, row_head_columns) + "</tbody>\n")
-        if foot[1]:  # type: ignore[index]
-            parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns) + "</tfoot>\n")  # type: ignore[index]
+        if foot[1]:
+            parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns) + "</tfoot>\n")
         parts.append("</table>\n")
         return "".join(parts)
 
-    def _rows(self, rows: list[list[object]], tag: str, aligns: list[str | None],
+    def _rows(self, rows: Any, tag: str, aligns: list[str | None],
               head_columns: int = 0) -> str:
         out = []
         for row_attr, cells in rows:
             html_cells = []
             column = 0
-            for i, (cell_attr, align, rowspan, colspan, blocks) in enumerate(cells):  # type: ignore[union-attr]
+            for i, (cell_attr, align, rowspan, colspan, blocks) in enumerate(cells):
                 cell_tag = "th" if tag == "th" or i < head_columns else "td"
                 spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + \
                         (f' colspan="{colspan}"' if colspan > 1 else "")
@@ -201,26 +201,26 @@ class HtmlRenderer:
                 html_cells.append(f"<{cell_tag}{self._attr(cell_attr)}{spans}{style}>"
                                   f"{self._item(blocks)}</{cell_tag}>")
                 column += colspan
-            out.append(f"<tr{self._attr(row_attr)}>" + "".join(html_cells) + "</tr>\n")  # type: ignore[arg-type]
+            out.append(f"<tr{self._attr(row_attr)}>" + "".join(html_cells) + "</tr>\n")
         return "".join(out)
 
     # -- inlines -------------------------------------------------------------------------------
 
-    def _quoted(self, c: list[object]) -> str:
+    def _quoted(self, c: Any) -> str:
         kind, inlines = c
         open_, close = (self.quotes[0], self.quotes[1]) if kind["t"] == "DoubleQuote" \
-            else (self.quotes[2], self.quotes[3])  # type: ignore[index]
-        return f"{open_}{self.inlines(inlines)}{close}"  # type: ignore[arg-type]
+            else (self.quotes[2], self.quotes[3])
+        return f"{open_}{self.inlines(inlines)}{close}"
 
-    def _link(self, c: list[object]) -> str:
-        attr, inlines, (url, title) = c  # type: ignore[misc]
+    def _link(self, c: Any) -> str:
+        attr, inlines, (url, title) = c
         href = self.links.anchor(url[1:]) if url.startswith("#") else url
         title_attr = f' title="{attr_value(title)}"' if title else ""
-        return f'<a{self._attr(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'  # type: ignore[arg-type]
+        return f'<a{self._attr(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'
 
-    def _image(self, c: list[object]) -> str:
-        attr, inlines, (src, title) = c  # type: ignore[misc]
-        alt = "".join(_plain(inlines))  # type: ignore[arg-type]
+    def _image(self, c: Any) -> str:
+        attr, inlines, (src, title) = c
+        alt = "".join(_plain(inlines))
         title_attr = f' title="{attr_value(title)}"' if title else ""
         return (f'<img{self._attr(attr)} src="{attr_value(self.links.image(src))}" '
                 f'alt="{attr_value(alt)}"{title_attr}/>')

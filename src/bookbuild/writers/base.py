@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 from typing import ClassVar, Protocol
 
@@ -18,7 +19,7 @@ class WriteContext:
 
     @property
     def datetime(self) -> datetime.datetime:
-        return datetime.datetime.fromtimestamp(self.timestamp, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(self.timestamp, tz=UTC)
 
     @property
     def iso(self) -> str:

@@ -104,7 +104,8 @@ class EpubWriter:
         for i, (role, element, person) in enumerate(people, start=1):
             ident = f"{element}-{i}"
             package.add_metadata("DC", element, person, {"id": ident})
-            package.add_metadata(None, "meta", sort_name(person), {"refines": "#" + ident, "property": "file-as"})
+            package.add_metadata(None, "meta", sort_name(person),
+                                 {"refines": "#" + ident, "property": "file-as"})
             package.add_metadata(None, "meta", role, {"refines": "#" + ident, "property": "role",
                                                       "scheme": "marc:relators"})
         for key, element in (("publisher", "publisher"), ("rights", "rights"),
@@ -168,10 +169,10 @@ class EpubWriter:
             package.add_item(epub.EpubItem(uid=f"font-{i}", file_name=f"fonts/{font.name}",
                                            media_type="font/ttf", content=font.read_bytes()))
         for i, image in enumerate(book.images, start=1):
-            name = links.images.get(image.src)
-            if image.path is not None and image.path.is_file() and name and \
-                    package.get_item_with_href(name) is None:
-                package.add_item(epub.EpubItem(uid=f"image-{i}", file_name=name,
+            href = links.images.get(image.src)
+            if image.path is not None and image.path.is_file() and href and \
+                    package.get_item_with_href(href) is None:
+                package.add_item(epub.EpubItem(uid=f"image-{i}", file_name=href,
                                                media_type=_image_type(image.path),
                                                content=image.path.read_bytes()))
 

@@ -30,7 +30,7 @@ class HtmlWriter:
         path.mkdir(parents=True)
         entries = view.contents()
         _write(path / "index.html", render("html/index.html", view=view, entries=entries))
-        for chapter, entry in zip(book.chapters, entries):
+        for chapter in book.chapters:
             previous = entries[chapter.index - 1] if chapter.index > 0 else None
             following = entries[chapter.index + 1] if chapter.index + 1 < len(entries) else None
             _write(path / links.page(chapter.page), render(
