@@ -17,7 +17,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html check test lint clean distclean
+.PHONY: all epub pdf html check test lint bench-check clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
@@ -30,6 +30,9 @@ check: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+bench-check: $(STAMP)
+	$(BIN)/python bench/bench_check.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

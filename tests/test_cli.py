@@ -30,7 +30,7 @@ def assert_clean_failure(stderr: str) -> None:
 def test_check_on_the_essay_is_clean() -> None:
     result = bookbuild("check", "--manuscript", MANUSCRIPT)
     assert result.code == 0, result.stdout + result.stderr
-    assert result.stdout.strip().endswith("0 errors, 0 warnings in 1 chapters (19 notes, 20 citations)")
+    assert result.stdout.strip().endswith("0 errors, 0 warnings in 1 chapter (19 notes, 20 citations)")
 
 
 def test_check_json_reports_summary_and_findings(tmp_path: Path) -> None:

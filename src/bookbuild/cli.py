@@ -70,11 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--format", type=_formats, default=writer_names(),
                               metavar="LIST", help="editions to write, comma-separated: "
                               + ",".join(writer_names()) + " (default: all)")
+    build_parser.add_argument("--draft", action="store_true",
+                              help="write the editions even while the checks find errors")
     build_parser.set_defaults(run=_build)
 
     check_parser = commands.add_parser("check", parents=[common], help="report problems")
-    check_parser.add_argument("--format", choices=("text", "json"), default="text",
-                              help="how to print the findings (default: text)")
+    check_parser.add_argument("--format", choices=("text", "json", "github"), default="text",
+                              help="text (default), json, or github (workflow annotations)")
     check_parser.set_defaults(run=_check)
     return parser
 
@@ -89,11 +91,18 @@ def _formats(value: str) -> list[str]:
 
 
 def _build(args: argparse.Namespace, progress: Progress) -> int:
-    result = build(args.manuscript, args.out, args.format, progress)
+    result = build(args.manuscript, args.out, args.format, progress, draft=args.draft)
     _print_findings(result.findings, sys.stderr)
+    if result.refused:
+        print(f"bookbuild: {_count(result.findings)}: no edition was written. See them with "
+              f"'bookbuild check --manuscript {args.manuscript}', fix the errors, or write a draft "
+              "anyway with 'bookbuild build --draft'", file=sys.stderr)
+        return EXIT_FINDINGS
+    if result.errors:
+        print(f"bookbuild: draft written despite {_count(result.findings)}", file=sys.stderr)
     for output in result.outputs:
         print(f"wrote {output}")
-    return EXIT_FINDINGS if any(f.is_error for f in result.findings) else EXIT_OK
+    return EXIT_OK
 
 
 def _check(args: argparse.Namespace, progress: Progress) -> int:
@@ -109,11 +118,26 @@ def _check(args: argparse.Namespace, progress: Progress) -> int:
         json.dump({"findings": [f.to_json() for f in findings], "summary": summary},
                   sys.stdout, indent=2, ensure_ascii=False)
         print()
+    elif args.format == "github":
+        for finding in findings:
+            print(_annotation(finding, args.manuscript))
     else:
         _print_findings(findings, sys.stdout)
-        print(f"{_count(findings)} in {summary['chapters']} chapters "
-              f"({summary['notes']} notes, {summary['citations']} citations)")
+        print(f"{_count(findings)} in {_plural(summary['chapters'], 'chapter')} "
+              f"({_plural(summary['notes'], 'note')}, {_plural(summary['citations'], 'citation')})")
     return EXIT_FINDINGS if summary["errors"] else EXIT_OK
+
+
+def _annotation(finding: Diagnostic, manuscript: Path) -> str:
+    """A GitHub Actions workflow command: ::error file=...,line=...::message"""
+    level = "error" if finding.is_error else "warning"
+    place = finding.place
+    fields = [f"file={(manuscript / place.file).as_posix()}"]
+    if place.line:
+        fields += [f"line={place.line}", f"endLine={place.end_line or place.line}"]
+    fields.append(f"title={finding.code}")
+    message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return f"::{level} {','.join(fields)}::{message}"
 
 
 def _print_findings(findings: list[Diagnostic], stream: object) -> None:
@@ -123,5 +147,8 @@ def _print_findings(findings: list[Diagnostic], stream: object) -> None:
 
 def _count(findings: list[Diagnostic]) -> str:
     errors = sum(f.is_error for f in findings)
-    warnings = len(findings) - errors
-    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+    return f"{_plural(errors, 'error')}, {_plural(len(findings) - errors, 'warning')}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"

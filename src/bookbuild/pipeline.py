@@ -35,6 +35,11 @@ class BuildResult:
     book: Book
     findings: list[Diagnostic]
     outputs: list[Path] = field(default_factory=list)
+    refused: bool = False           # errors were found and this is not a draft: nothing written
+
+    @property
+    def errors(self) -> int:
+        return sum(f.is_error for f in self.findings)
 
 
 def load(manuscript: Path, progress: Progress) -> Book:
@@ -63,11 +68,16 @@ def check(manuscript: Path, progress: Progress) -> tuple[Book, list[Diagnostic]]
     return book, progress.step("Running the checks", run_checks, book)
 
 
-def build(manuscript: Path, out: Path, formats: list[str], progress: Progress) -> BuildResult:
-    """Load, check, and write each requested edition to `out`."""
+def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
+          draft: bool = False) -> BuildResult:
+    """Load, check, and write each requested edition to `out`; while errors remain, write
+    nothing unless this is a draft."""
     book, findings = check(manuscript, progress)
-    context = WriteContext(timestamp=source_date_epoch(book.config))
     result = BuildResult(book, findings)
+    if result.errors and not draft:
+        result.refused = True
+        return result
+    context = WriteContext(timestamp=source_date_epoch(book.config))
     for writer in writers_for(formats):
         target = writer.target(book, out)
         with atomic_path(target) as staged:

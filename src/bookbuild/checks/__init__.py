@@ -1,18 +1,32 @@
 """Checks stage: read the book model and report what is wrong, with stable codes.
 
-Each check is a small function `check(book) -> Iterable[Diagnostic]`, registered in `CHECKS`.
+Each check is a small function `check(book) -> Iterable[Diagnostic]`, registered in `CHECKS` in
+the order its findings are best read; the codes and their severities are listed in `codes.py`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from bookbuild.checks.duplicates import check_duplicates
+from bookbuild.checks.footnotes import check_footnotes
+from bookbuild.checks.images import check_images
+from bookbuild.checks.links import check_anchors, check_links
+from bookbuild.checks.references import check_bibliography, check_citations
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 
 Check = Callable[[Book], Iterable[Diagnostic]]
 
-CHECKS: tuple[Check, ...] = ()
+CHECKS: tuple[Check, ...] = (
+    check_citations,        # unknown-citation
+    check_bibliography,     # duplicate-reference, unused-reference
+    check_footnotes,        # undefined-footnote, unused-footnote, duplicate-footnote
+    check_links,            # broken-link
+    check_anchors,          # duplicate-anchor, reserved-anchor
+    check_images,           # missing-image, remote-image
+    check_duplicates,       # duplicate-passage, unused-accepted-duplicate
+)
 
 
 def run_checks(book: Book) -> list[Diagnostic]:

@@ -48,6 +48,8 @@ class BookConfig:
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
     trim: tuple[str, str] = DEFAULT_TRIM
+    accepted_duplicates: tuple[str, ...] = ()
+    duplicate_min_words: int = 25
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
 
     def relative(self, path: Path) -> str:
@@ -180,7 +182,8 @@ class _Validator:
             "keywords": "keywords", "source": "source", "bibliography": "bibliography",
             "csl": "csl", "chapters": "chapters", "isbn": "isbn", "author": "authors",
             "translator": "translators", "editor": "editors", "notes.numbering": "note_numbering",
-            "pdf.trim": "trim",
+            "pdf.trim": "trim", "accepted-duplicates": "accepted_duplicates",
+            "checks.duplicate-min-words": "duplicate_min_words",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
         return BookConfig(root=self.root, title=title, slug=str(values.get("slug") or slugify(title)),

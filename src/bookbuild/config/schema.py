@@ -169,6 +169,11 @@ NOTES = (
         "continuous through the book (default) or restarting in each chapter"),
 )
 
+CHECKS = (
+    Key("duplicate-min-words", integer(8, 1000),
+        "the shortest passage, in words, that counts as duplicated (default 25)"),
+)
+
 PDF = (
     Key("trim", trim, "the trim size: 5x8in, 5.5x8.5in (default), 6x9in, a5, royal, or WxHunit"),
 )
@@ -193,5 +198,8 @@ KEYS: tuple[Key, ...] = (
     Key("slug", slug, "the output file name (default: made from the title)"),
     Key("isbn", isbn, "an ISBN for every edition, or one per edition: {epub: ..., pdf: ...}"),
     Key("notes", lambda v: v, "how notes are numbered", section=NOTES),
+    Key("accepted-duplicates", texts,
+        "pieces of text inside passages that are repeated on purpose (epigraphs, refrains...)"),
+    Key("checks", lambda v: v, "settings of the checks", section=CHECKS),
     Key("pdf", lambda v: v, "print edition settings", section=PDF),
 )

@@ -15,8 +15,8 @@ from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.scan import Scan
-from bookbuild.parse.sourcemap import WordIndex
 from bookbuild.parse.sources import SourceFile
+from bookbuild.parse.words import WordIndex
 
 
 @dataclass
@@ -90,6 +90,7 @@ class LinkUse:
     target: str                 # the id the link points to
     chapter: int
     place: Place
+    url: str                    # as written in the manuscript
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,7 @@ class Book:
     citations: list[CitationUse]
     anchors: dict[str, Anchor]
     id_clashes: list[tuple[Anchor, Anchor]]       # (first, second) explicit ids given twice
+    reserved_ids: list[Anchor]                    # explicit ids that take an edition's own name
     links: list[LinkUse]
     images: list[ImageUse]
     bibliography: Bibliography | None

@@ -21,8 +21,9 @@ from bookbuild.diagnostics import Diagnostic, Place, error
 from bookbuild.model import Anchor, Block, Book, Chapter, CitationUse, ImageUse, LinkUse, Note, Section
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.scan import FootnoteRef, Kind, scan
-from bookbuild.parse.sourcemap import WordIndex, block_spans
+from bookbuild.parse.sourcemap import block_spans
 from bookbuild.parse.sources import SourceFile
+from bookbuild.parse.words import WordIndex
 
 # Ids the editions use for their own elements; a manuscript id must not take them.
 _RESERVED_IDS = {"contents", "endnotes", "bibliography", "main", "cover", "title-page",
@@ -44,7 +45,8 @@ def build_book(config: BookConfig, sources: list[SourceFile], parsed: list[list[
     builder.finish(chapters)
     return Book(config=config, chapters=chapters, notes=builder.notes,
                 citations=builder.citations, anchors=builder.anchors,
-                id_clashes=builder.id_clashes, links=builder.links, images=builder.images,
+                id_clashes=builder.id_clashes, reserved_ids=builder.reserved_ids,
+                links=builder.links, images=builder.images,
                 bibliography=bibliography, bibliography_blocks=[],
                 diagnostics=builder.diagnostics)
 
@@ -65,6 +67,7 @@ class _LinkNode:
     source_chapter: int
     place: Place
     node: Node
+    url: str
 
 
 class _BookBuilder:
@@ -82,6 +85,7 @@ class _BookBuilder:
         self.anchors: dict[str, Anchor] = {}
         self.explicit_ids: set[str] = set()
         self.id_clashes: list[tuple[Anchor, Anchor]] = []
+        self.reserved_ids: list[Anchor] = []
         self.links: list[LinkUse] = []
 
     def finish(self, chapters: list[Chapter]) -> None:
@@ -125,9 +129,7 @@ class _BookBuilder:
                 if first is not None and first.explicit:
                     self.id_clashes.append((first, Anchor(use.id, use.chapter, use.place, True)))
                 elif is_reserved_id(use.id):
-                    self.diagnostics.append(error(
-                        "reserved-anchor", f"the id '{use.id}' is used by the editions themselves "
-                        f"(notes, contents...); choose another id", use.place))
+                    self.reserved_ids.append(Anchor(use.id, use.chapter, use.place, True))
             else:
                 new_id = self._unique(use.id) if taken or use.id in explicit else use.id
                 anchor = Anchor(new_id, use.chapter, use.place, False)
@@ -151,7 +153,7 @@ class _BookBuilder:
             else:
                 target = renames[link.chapter].get(link.target, link.target)
             link.node["c"][2][0] = "#" + target
-            self.links.append(LinkUse(target, link.source_chapter, link.place))
+            self.links.append(LinkUse(target, link.source_chapter, link.place, link.url))
 
     # -- notes ---------------------------------------------------------------------------------
 
@@ -323,7 +325,7 @@ class _ChapterReader:
             return
         chapter, anchor_id = target
         place = Place(self.source.name, where.locator.line_of(url))
-        self.book.link_nodes.append(_LinkNode(anchor_id, chapter, self.index, place, link))
+        self.book.link_nodes.append(_LinkNode(anchor_id, chapter, self.index, place, link, url))
 
     def _internal_target(self, url: str) -> tuple[int, str | None] | None:
         """(chapter whose ids apply, id) for a link inside the book, else None."""
@@ -332,7 +334,7 @@ class _ChapterReader:
         parts = urlsplit(url)
         if parts.scheme or parts.netloc or not parts.path.endswith((".md", ".markdown")):
             return None
-        path = (self.source.path.parent / unquote(parts.path)).resolve()
+        path = (self.book.config.root / unquote(parts.path)).resolve()
         name = path.relative_to(self.book.config.root).as_posix() \
             if path.is_relative_to(self.book.config.root) else parts.path
         chapter = self.book.chapter_by_file.get(name)
@@ -346,7 +348,7 @@ class _ChapterReader:
         parts = urlsplit(src)
         path: Path | None = None
         if not parts.scheme and not parts.netloc:
-            candidate = (self.source.path.parent / unquote(parts.path)).resolve()
+            candidate = (self.book.config.root / unquote(parts.path)).resolve()
             path = candidate if candidate.is_relative_to(self.book.config.root) else None
         self.book.images.append(ImageUse(src, self.index, place, path))
 

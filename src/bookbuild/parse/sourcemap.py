@@ -1,66 +1,20 @@
 """Parse stage: map pandoc's blocks and words back to manuscript lines.
 
 pandoc's markdown reader keeps no positions, so we align: the words of each top-level block are
-looked up, in order, among the words of the source lines (markup contributes extra source words,
-never fewer). This gives each block its line range and each word its line, in linear time.
+looked up, in order, among the words of the source lines (`words.WordIndex`; what markup is left
+there only adds words, never removes one). This gives each block its line range, in linear time.
 """
 
 from __future__ import annotations
 
-import bisect
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
-from bookbuild.ast import WORD, Node, words
+from bookbuild.ast import Node, words
 from bookbuild.parse.scan import Kind, Scan
+from bookbuild.parse.words import WordIndex
 
 _RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
-
-
-class WordIndex:
-    """The words of some source lines, each with its 1-based line, searchable by value."""
-
-    def __init__(self, lines: list[str], kinds: list[Kind], keep: tuple[Kind, ...]) -> None:
-        self.words: list[str] = []
-        self.lines: list[int] = []
-        for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
-            if kind in keep:
-                for word in WORD.findall(line):
-                    self.words.append(word.casefold())
-                    self.lines.append(number)
-        self._positions: dict[str, list[int]] = defaultdict(list)
-        for position, word in enumerate(self.words):
-            self._positions[word].append(position)
-
-    def find(self, probe: list[str], start: int) -> int | None:
-        """The first position >= start where the words of `probe` occur in a row."""
-        if not probe:
-            return None
-        candidates = self._positions.get(probe[0], [])
-        for position in candidates[bisect.bisect_left(candidates, start):]:
-            if self.words[position: position + len(probe)] == probe:
-                return position
-        return None
-
-    def position_at_line(self, line: int) -> int:
-        return bisect.bisect_left(self.lines, line)
-
-    def locate(self, wanted: list[str], start: int, last_line: int) -> list[int]:
-        """A line for each of `wanted`, matched in order from position `start`.
-
-        A word not found before `last_line` takes the line of the word before it.
-        """
-        result: list[int] = []
-        position = start
-        line = self.lines[start] if start < len(self.lines) else last_line
-        for word in wanted:
-            found = self.find([word], position)
-            if found is not None and self.lines[found] <= last_line:
-                position = found + 1
-                line = self.lines[found]
-            result.append(line)
-        return result
 
 
 @dataclass(frozen=True)

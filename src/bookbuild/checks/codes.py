@@ -1,0 +1,56 @@
+"""Checks stage: every finding code bookbuild reports, in one list (Standard Ebooks style).
+
+Codes are stable: scripts and editors may rely on them. Each code has one severity, given here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bookbuild.diagnostics import Diagnostic, Place, Severity
+
+ERROR, WARNING = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    severity: Severity
+    what: str
+
+
+CODES: tuple[Code, ...] = (
+    # references to the bibliography
+    Code("unknown-citation", ERROR, "a citation key that the bibliography lacks"),
+    Code("duplicate-reference", ERROR, "a key defined twice in the bibliography"),
+    Code("unused-reference", WARNING, "a bibliography entry nothing cites"),
+    # footnotes
+    Code("undefined-footnote", ERROR, "a [^label] with no definition in its file"),
+    Code("unused-footnote", WARNING, "a footnote definition nothing references"),
+    Code("duplicate-footnote", ERROR, "a footnote label defined twice in one file"),
+    # anchors and links
+    Code("broken-link", ERROR, "an internal link that no anchor matches"),
+    Code("duplicate-anchor", ERROR, "one explicit id given twice in the book"),
+    Code("reserved-anchor", ERROR, "an explicit id that the editions use for themselves"),
+    # images
+    Code("missing-image", ERROR, "an image that does not exist inside the manuscript folder"),
+    Code("remote-image", ERROR, "an image on the web: editions never fetch anything"),
+    # text
+    Code("duplicate-passage", ERROR, "a passage that appears twice in the book"),
+    Code("unused-accepted-duplicate", WARNING, "an accepted-duplicates entry that matches nothing"),
+    # found while reading and parsing (reported by those stages)
+    Code("missing-heading", ERROR, "a chapter that does not open with a level-1 heading"),
+    Code("config-unknown-key", WARNING, "a book.yaml key bookbuild does not know"),
+    Code("config-invalid", ERROR, "a book.yaml value that does not fit its key"),
+    Code("config-missing", ERROR, "a required book.yaml key that is absent"),
+    Code("config-syntax", ERROR, "book.yaml is not valid YAML"),
+    Code("missing-file", ERROR, "a file named in book.yaml that does not exist"),
+    Code("encoding", ERROR, "a file that is not UTF-8 text"),
+)
+
+SEVERITY = {code.code: code.severity for code in CODES}
+
+
+def finding(code: str, message: str, place: Place, related: tuple[Place, ...] = ()) -> Diagnostic:
+    """A diagnostic with the severity the table gives its code."""
+    return Diagnostic(code, SEVERITY[code], message, place, related)
