@@ -24,7 +24,7 @@ CHECKS: tuple[Check, ...] = (
     check_footnotes,        # undefined-footnote, unused-footnote, duplicate-footnote
     check_links,            # broken-link
     check_anchors,          # duplicate-anchor, reserved-anchor
-    check_images,           # missing-image, remote-image
+    check_images,           # missing-image, remote-image, image-without-alt
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
 )
 

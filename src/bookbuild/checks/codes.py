@@ -35,6 +35,7 @@ CODES: tuple[Code, ...] = (
     # images
     Code("missing-image", ERROR, "an image that does not exist inside the manuscript folder"),
     Code("remote-image", ERROR, "an image on the web: editions never fetch anything"),
+    Code("image-without-alt", WARNING, "an image with no text alternative for readers who cannot see it"),
     # text
     Code("duplicate-passage", ERROR, "a passage that appears twice in the book"),
     Code("unused-accepted-duplicate", WARNING, "an accepted-duplicates entry that matches nothing"),

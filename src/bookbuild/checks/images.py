@@ -22,3 +22,7 @@ def check_images(book: Book) -> Iterator[Diagnostic]:
         elif not image.path.is_file():
             yield finding("missing-image", f"the image {image.src} does not exist; check the path "
                           "(relative to the manuscript folder) or add the file", image.place)
+        if not image.alt:
+            yield finding("image-without-alt", f"the image {image.src} has no description; write "
+                          "one between the brackets, ![what it shows](...), for readers who cannot "
+                          "see it", image.place)

@@ -44,6 +44,7 @@ class BookConfig:
     bibliography: tuple[Path, ...] = ()
     csl: Path = field(default_factory=default_csl)
     chapters: tuple[Path, ...] = ()
+    cover_image: Path | None = None
     slug: str = "book"
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
@@ -145,6 +146,9 @@ class _Validator:
                 resolved[key] = tuple(path for path in found if path)
         if "csl" in values:
             resolved["csl"] = self._file(("csl",), str(values["csl"]), (".csl",))
+        if "cover-image" in values:
+            resolved["cover-image"] = self._file(("cover-image",), str(values["cover-image"]),
+                                                 (".jpg", ".jpeg", ".png"))
         return resolved
 
     def _file(self, key_path: KeyPath, name: str, suffixes: tuple[str, ...]) -> Path | None:
@@ -183,7 +187,7 @@ class _Validator:
             "csl": "csl", "chapters": "chapters", "isbn": "isbn", "author": "authors",
             "translator": "translators", "editor": "editors", "notes.numbering": "note_numbering",
             "pdf.trim": "trim", "accepted-duplicates": "accepted_duplicates",
-            "checks.duplicate-min-words": "duplicate_min_words",
+            "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
         return BookConfig(root=self.root, title=title, slug=str(values.get("slug") or slugify(title)),

@@ -194,6 +194,8 @@ KEYS: tuple[Key, ...] = (
     Key("source", text, "where the text comes from"),
     Key("bibliography", paths, "a BibTeX/BibLaTeX (.bib) or CSL JSON (.json) file, or a list of them"),
     Key("csl", text, "a CSL citation style file (default: Chicago notes and bibliography)"),
+    Key("cover-image", text, "the cover: a JPEG or PNG, ideally 1600 x 2560 pixels or larger "
+        "(default: one made from the title and author)"),
     Key("chapters", texts, "the chapter files in reading order (default: every *.md by name)"),
     Key("slug", slug, "the output file name (default: made from the title)"),
     Key("isbn", isbn, "an ISBN for every edition, or one per edition: {epub: ..., pdf: ...}"),

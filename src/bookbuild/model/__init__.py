@@ -99,6 +99,7 @@ class ImageUse:
     chapter: int
     place: Place
     path: Path | None           # resolved inside the manuscript folder, None when outside
+    alt: str                    # its text alternative (the image's description)
 
 
 @dataclass

@@ -350,7 +350,7 @@ class _ChapterReader:
         if not parts.scheme and not parts.netloc:
             candidate = (self.book.config.root / unquote(parts.path)).resolve()
             path = candidate if candidate.is_relative_to(self.book.config.root) else None
-        self.book.images.append(ImageUse(src, self.index, place, path))
+        self.book.images.append(ImageUse(src, self.index, place, path, stringify(image["c"][1])))
 
 
 def _page_name(name: str) -> str:
