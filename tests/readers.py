@@ -76,13 +76,20 @@ def html_notes(folder: Path) -> list[ReadNote]:
 
 
 def pdf_pages(path: Path) -> list[str]:
-    """The text of each page, without the folio at its foot."""
+    """The text of each page's text block: running heads and folios (in the margins) left out."""
     pages = []
     for page in PdfReader(str(path)).pages:
-        lines = page.extract_text().splitlines()
-        while lines and re.fullmatch(r"\s*([0-9]+|[ivxlc]+)\s*", lines[-1]):
-            lines.pop()
-        pages.append("\n".join(lines))
+        x0, y0, x1, y1 = (float(v) for v in page.trimbox)
+        height = y1 - y0
+        pieces: list[str] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if y0 + 0.095 * height < y < y1 - 0.075 * height or not text.strip():
+                pieces.append(text)
+
+        page.extract_text(visitor_text=visit)
+        pages.append("".join(pieces))
     return pages
 
 

@@ -75,7 +75,8 @@ def words(value: object) -> list[str]:
 
 
 def heading_text(inlines: list[Node]) -> list[Node]:
-    """A heading's inlines fit for a table of contents: links unwrapped, note calls dropped."""
+    """A heading's inlines fit for a table of contents or a running head: links unwrapped,
+    note calls and superscript reference marks dropped."""
     result: list[Node] = []
     for inline in inlines:
         t = inline["t"]
@@ -83,6 +84,8 @@ def heading_text(inlines: list[Node]) -> list[Node]:
             continue
         if t == "Link":
             result.extend(heading_text(inline["c"][1]))
+        elif t == "Superscript" and any(i["t"] == "Link" for i in inline["c"]):
+            continue                        # a reference mark such as ^[A1.1](#appendix-1-1)^
         elif t in ("Emph", "Strong", "Underline", "Strikeout", "Superscript", "Subscript", "SmallCaps"):
             result.append({"t": t, "c": heading_text(inline["c"])})
         elif t in ("Span", "Quoted"):

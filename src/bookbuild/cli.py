@@ -19,7 +19,7 @@ from bookbuild import __version__
 from bookbuild.diagnostics import BookError, Diagnostic
 from bookbuild.pipeline import build, check
 from bookbuild.progress import Progress
-from bookbuild.writers import writer_names
+from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -67,9 +67,9 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser("build", parents=[common], help="write the editions")
     build_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                               help="where the editions go (default: dist)")
-    build_parser.add_argument("--format", type=_formats, default=writer_names(),
+    build_parser.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                               metavar="LIST", help="editions to write, comma-separated: "
-                              + ",".join(writer_names()) + " (default: all)")
+                              + ",".join(writer_names()) + " (default: " + ",".join(DEFAULT_FORMATS) + ")")
     build_parser.add_argument("--draft", action="store_true",
                               help="write the editions even while the checks find errors")
     build_parser.set_defaults(run=_build)
@@ -98,11 +98,14 @@ def _build(args: argparse.Namespace, progress: Progress) -> int:
               f"'bookbuild check --manuscript {args.manuscript}', fix the errors, or write a draft "
               "anyway with 'bookbuild build --draft'", file=sys.stderr)
         return EXIT_FINDINGS
-    if result.errors:
+    for rejected in result.rejected:
+        print(f"bookbuild: {rejected} failed its check and was not written; the previous file "
+              "(if any) is unchanged", file=sys.stderr)
+    if result.errors and not result.rejected:
         print(f"bookbuild: draft written despite {_count(result.findings)}", file=sys.stderr)
     for output in result.outputs:
         print(f"wrote {output}")
-    return EXIT_OK
+    return EXIT_FINDINGS if result.rejected else EXIT_OK
 
 
 def _check(args: argparse.Namespace, progress: Progress) -> int:

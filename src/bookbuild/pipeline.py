@@ -36,6 +36,7 @@ class BuildResult:
     findings: list[Diagnostic]
     outputs: list[Path] = field(default_factory=list)
     refused: bool = False           # errors were found and this is not a draft: nothing written
+    rejected: list[Path] = field(default_factory=list)   # editions that failed their check
 
     @property
     def errors(self) -> int:
@@ -80,11 +81,24 @@ def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
     context = WriteContext(timestamp=source_date_epoch(book.config))
     for writer in writers_for(formats):
         target = writer.target(book, out)
-        with atomic_path(target) as staged:
-            progress.step(f"Writing the {writer.name.upper()} edition", writer.write, book,
-                          staged, context)
+        try:
+            with atomic_path(target) as staged:
+                progress.step(f"Writing the {writer.name.upper()} edition", writer.write, book,
+                              staged, context)
+                problems = progress.step(f"Checking the {writer.name.upper()} edition",
+                                         writer.verify, book, staged)
+                result.findings.extend(problems)
+                if any(problem.is_error for problem in problems):
+                    raise _Rejected(target)
+        except _Rejected:
+            result.rejected.append(target)
+            continue
         result.outputs.append(target)
     return result
+
+
+class _Rejected(Exception):
+    """An edition failed its own check: it does not replace the previous one."""
 
 
 def _cited_keys(book: Book) -> list[str]:

@@ -49,6 +49,9 @@ class BookConfig:
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
     trim: tuple[str, str] = DEFAULT_TRIM
+    bleed: bool = False
+    paper: str = "white"
+    edition: str | None = None
     accepted_duplicates: tuple[str, ...] = ()
     duplicate_min_words: int = 25
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
@@ -186,7 +189,8 @@ class _Validator:
             "keywords": "keywords", "source": "source", "bibliography": "bibliography",
             "csl": "csl", "chapters": "chapters", "isbn": "isbn", "author": "authors",
             "translator": "translators", "editor": "editors", "notes.numbering": "note_numbering",
-            "pdf.trim": "trim", "accepted-duplicates": "accepted_duplicates",
+            "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
+            "accepted-duplicates": "accepted_duplicates",
             "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}

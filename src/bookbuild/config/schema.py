@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bookbuild.printspec import PAPERS
+
 
 class Invalid(ValueError):
     """A value that does not fit its key; the message says what would."""
@@ -176,6 +178,8 @@ CHECKS = (
 
 PDF = (
     Key("trim", trim, "the trim size: 5x8in, 5.5x8.5in (default), 6x9in, a5, royal, or WxHunit"),
+    Key("bleed", boolean, "add a bleed (0.125 in; 3 mm for metric trims) around each page"),
+    Key("paper", choice(*PAPERS), "the paper, for the spine width: white (default) or cream"),
 )
 
 KEYS: tuple[Key, ...] = (
@@ -187,6 +191,7 @@ KEYS: tuple[Key, ...] = (
     Key("date", date, "publication date: YYYY, YYYY-MM or YYYY-MM-DD"),
     Key("lang", lang, "the book's language as a BCP 47 tag, e.g. en-GB (default en)"),
     Key("rights", text, "the copyright statement"),
+    Key("edition", text, "the edition statement for the copyright page, e.g. 'First edition'"),
     Key("publisher", text, "the publisher"),
     Key("identifier", text, "a unique identifier (URN, DOI...); default: the ISBN or a stable UUID"),
     Key("description", text, "a blurb for catalogues and reading systems"),

@@ -103,6 +103,22 @@ class ImageUse:
 
 
 @dataclass
+class PrintPages:
+    """Where the print edition put things, recorded when it is laid out, so the screen editions
+    can carry print page numbers. Folios are labels: "1", "2"... (front matter is not counted)."""
+
+    folios: list[str]                               # every page of the PDF, in order
+    anchors: dict[str, str]                         # id -> folio of the page it lands on
+    breaks: list[tuple[str, str, int]]              # (folio, block key, words of the block before it)
+    blocks: dict[str, tuple[str, str]]              # block key -> (first folio, last folio)
+
+
+def block_key(chapter: int, block: int) -> str:
+    """The key of a chapter's top-level block; notes are "n<seq>", bibliography entries "r<i>"."""
+    return f"c{chapter}-{block}"
+
+
+@dataclass
 class Book:
     config: BookConfig
     chapters: list[Chapter]
@@ -116,6 +132,7 @@ class Book:
     bibliography: Bibliography | None
     bibliography_blocks: list[Node]               # the formatted entries of works cited
     diagnostics: list[Diagnostic]                 # what parsing found
+    print_pages: PrintPages | None = None         # set when the PDF is laid out
 
     def chapter_of_anchor(self, anchor_id: str) -> Chapter | None:
         anchor = self.anchors.get(anchor_id)

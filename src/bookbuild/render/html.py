@@ -48,10 +48,15 @@ def attr_value(value: str) -> str:
 class HtmlRenderer:
     """Pandoc blocks and inlines to XHTML. One instance per edition."""
 
-    def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False) -> None:
+    def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False,
+                 page_breaks: dict[str, list[tuple[int, str]]] | None = None) -> None:
         self.links = links
         self.epub = epub
         self.note_numbers = note_numbers
+        # Print page breaks to mark, per block key: (word characters before the break, folio).
+        self.page_breaks = page_breaks or {}
+        self._pending: list[tuple[int, str]] = []
+        self._count = 0
         self.quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
         self._blocks: dict[str, Callable[[Any], str]] = {
             "Plain": lambda c: self.inlines(c),
@@ -70,7 +75,7 @@ class HtmlRenderer:
             "Div": self._div,
         }
         self._inlines: dict[str, Callable[[Any], str]] = {
-            "Str": lambda c: text(c),
+            "Str": self._str,
             "Space": lambda c: " ",
             "SoftBreak": lambda c: "\n",
             "LineBreak": lambda c: "<br/>\n",
@@ -83,12 +88,12 @@ class HtmlRenderer:
             "SmallCaps": lambda c: f'<span class="smallcaps">{self.inlines(c)}</span>',
             "Quoted": self._quoted,
             "Cite": lambda c: f'<span class="citation">{self.inlines(c[1])}</span>',
-            "Code": lambda c: f"<code{self._attr(c[0])}>{text(c[1])}</code>",
+            "Code": lambda c: f"<code{self.attributes(c[0])}>{text(c[1])}</code>",
             "Math": lambda c: f'<span class="math">{text(c[1])}</span>',
             "RawInline": lambda c: _raw(c[0], c[1]),
             "Link": self._link,
             "Image": self._image,
-            "Span": lambda c: f"<span{self._attr(c[0])}>{self.inlines(c[1])}</span>",
+            "Span": lambda c: f"<span{self.attributes(c[0])}>{self.inlines(c[1])}</span>",
             "NoteRef": self._noteref,
         }
 
@@ -103,9 +108,51 @@ class HtmlRenderer:
     def epub_type(self, value: str) -> str:
         return f' epub:type="{value}"' if self.epub else ""
 
+    def block(self, node: Node, key: str, keyed: bool = False) -> str:
+        """One top-level block of the model, known by `key`: marked with it (`keyed`, for the
+        print layout to report where it falls) and carrying the print page breaks inside it."""
+        self.begin(key)
+        html = self.blocks([node])
+        if keyed:
+            html = _with_attribute(html, "data-b", key)
+        return html + self.end()
+
+    def begin(self, key: str) -> None:
+        self._pending = list(self.page_breaks.get(key, ()))
+        self._count = 0
+
+    def end(self) -> str:
+        """Markers for breaks the text did not reach (there should be none)."""
+        leftover = "".join(self._marker(folio) for _, folio in self._pending)
+        self._pending = []
+        return leftover
+
+    def _marker(self, folio: str) -> str:
+        return (f'<span id="page-{attr_value(folio)}" class="page-break" role="doc-pagebreak"'
+                f'{self.epub_type("pagebreak")} aria-label="{attr_value(folio)}"></span>')
+
+    def _str(self, value: str) -> str:
+        if not self._pending:
+            return text(value)
+        out: list[str] = []
+        start = 0
+        for index, char in enumerate(value):
+            if not _is_word(char):
+                continue
+            while self._pending and self._count >= self._pending[0][0]:
+                word_start = index
+                while word_start > start and _is_word(value[word_start - 1]):
+                    word_start -= 1
+                out.append(text(value[start:word_start]))
+                out.append(self._marker(self._pending.pop(0)[1]))
+                start = word_start
+            self._count += 1
+        out.append(text(value[start:]))
+        return "".join(out)
+
     # -- blocks --------------------------------------------------------------------------------
 
-    def _attr(self, attr: Any, extra_classes: Iterable[str] = ()) -> str:
+    def attributes(self, attr: Any, extra_classes: Iterable[str] = ()) -> str:
         anchor_id, classes, pairs = attr
         parts = []
         if anchor_id:
@@ -125,7 +172,7 @@ class HtmlRenderer:
         return f'<div class="line-block">{body}</div>\n'
 
     def _code_block(self, c: Any) -> str:
-        return f"<pre{self._attr(c[0])}><code>{text(c[1])}</code></pre>\n"
+        return f"<pre{self.attributes(c[0])}><code>{text(c[1])}</code></pre>\n"
 
     def _items(self, items: Any) -> str:
         return "".join(f"<li>{self._item(item)}</li>\n" for item in items)
@@ -153,16 +200,16 @@ class HtmlRenderer:
 
     def _header(self, c: Any) -> str:
         level, attr, inlines = c
-        return f"<h{level}{self._attr(attr)}>{self.inlines(inlines)}</h{level}>\n"
+        return f"<h{level}{self.attributes(attr)}>{self.inlines(inlines)}</h{level}>\n"
 
     def _div(self, c: Any) -> str:
         attr, blocks = c
-        return f"<div{self._attr(attr)}>\n{self.blocks(blocks)}</div>\n"
+        return f"<div{self.attributes(attr)}>\n{self.blocks(blocks)}</div>\n"
 
     def _figure(self, c: Any) -> str:
         attr, (_, caption), blocks = c
         caption_html = f"<figcaption>{self._caption(caption)}</figcaption>\n" if caption else ""
-        return f"<figure{self._attr(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"
+        return f"<figure{self.attributes(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"
 
     def _caption(self, blocks: Any) -> str:
         if len(blocks) == 1 and blocks[0]["t"] in ("Plain", "Para"):
@@ -171,7 +218,7 @@ class HtmlRenderer:
 
     def _table(self, c: Any) -> str:
         attr, (_, caption), colspecs, head, bodies, foot = c
-        parts = [f"<table{self._attr(attr)}>\n"]
+        parts = [f"<table{self.attributes(attr)}>\n"]
         if caption:
             parts.append(f"<caption>{self._caption(caption)}</caption>\n")
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
@@ -198,10 +245,10 @@ class HtmlRenderer:
                         (f' colspan="{colspan}"' if colspan > 1 else "")
                 alignment = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
                 style = f' style="text-align: {alignment}"' if alignment else ""
-                html_cells.append(f"<{cell_tag}{self._attr(cell_attr)}{spans}{style}>"
+                html_cells.append(f"<{cell_tag}{self.attributes(cell_attr)}{spans}{style}>"
                                   f"{self._item(blocks)}</{cell_tag}>")
                 column += colspan
-            out.append(f"<tr{self._attr(row_attr)}>" + "".join(html_cells) + "</tr>\n")
+            out.append(f"<tr{self.attributes(row_attr)}>" + "".join(html_cells) + "</tr>\n")
         return "".join(out)
 
     # -- inlines -------------------------------------------------------------------------------
@@ -216,18 +263,30 @@ class HtmlRenderer:
         attr, inlines, (url, title) = c
         href = self.links.anchor(url[1:]) if url.startswith("#") else url
         title_attr = f' title="{attr_value(title)}"' if title else ""
-        return f'<a{self._attr(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'
+        return f'<a{self.attributes(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'
 
     def _image(self, c: Any) -> str:
         attr, inlines, (src, title) = c
         alt = "".join(_plain(inlines))
         title_attr = f' title="{attr_value(title)}"' if title else ""
-        return (f'<img{self._attr(attr)} src="{attr_value(self.links.image(src))}" '
+        return (f'<img{self.attributes(attr)} src="{attr_value(self.links.image(src))}" '
                 f'alt="{attr_value(alt)}"{title_attr}/>')
 
     def _noteref(self, seq: int) -> str:
         return (f'<a href="{self.links.note(seq)}" id="noteref-{seq}" class="noteref" '
                 f'role="doc-noteref"{self.epub_type("noteref")}>{self.note_numbers[seq]}</a>')
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _with_attribute(html: str, name: str, value: str) -> str:
+    """Add an attribute to the first tag of `html`."""
+    end = 1
+    while end < len(html) and (html[end].isalnum()):
+        end += 1
+    return f'{html[:end]} {name}="{attr_value(value)}"{html[end:]}' if html.startswith("<") else html
 
 
 def _plain(inlines: list[Node]) -> Iterable[str]:

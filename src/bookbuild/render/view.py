@@ -13,7 +13,7 @@ from functools import cached_property
 from markupsafe import Markup
 
 from bookbuild.ast import heading_text
-from bookbuild.model import Book, Chapter, Note
+from bookbuild.model import Book, Chapter, Note, block_key
 from bookbuild.render.html import HtmlRenderer, Links
 
 BACKLINK_GLYPH = "↑"
@@ -44,14 +44,21 @@ class EditionView:
     """The book as one edition shows it. `backlink` is 'end' (a link after the note's text,
     for screens) or 'number' (the note's number is the link, for print)."""
 
-    def __init__(self, book: Book, links: Links, epub: bool = False, backlink: str = "end") -> None:
+    def __init__(self, book: Book, links: Links, epub: bool = False, backlink: str = "end",
+                 keyed: bool = False) -> None:
         self.book = book
         self.config = book.config
         self.links = links
         self.epub = epub
         self.backlink = backlink
+        self.keyed = keyed          # mark blocks with their keys, for the print layout to read back
+        breaks: dict[str, list[tuple[int, str]]] = {}
+        if book.print_pages is not None and not keyed:
+            for folio, key, words in book.print_pages.breaks:
+                breaks.setdefault(key, []).append((words, folio))
         self.renderer = HtmlRenderer(links, book.config.lang,
-                                     {note.seq: note.number for note in book.notes}, epub=epub)
+                                     {note.seq: note.number for note in book.notes}, epub=epub,
+                                     page_breaks=breaks)
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))
@@ -64,10 +71,12 @@ class EditionView:
         return Markup(self.renderer.inlines(heading_text(inlines)))
 
     def chapter_html(self, chapter: Chapter) -> Markup:
-        return Markup(self.renderer.blocks(block.node for block in chapter.blocks))
+        return Markup("".join(self.renderer.block(block.node, block_key(chapter.index, i), self.keyed)
+                              for i, block in enumerate(chapter.blocks)))
 
     def note_html(self, note: Note) -> Markup:
-        body = self.renderer.blocks(note.blocks)
+        self.renderer.begin(f"n{note.seq}")
+        body = self.renderer.blocks(note.blocks) + self.renderer.end()
         href = self.links.noteref(note.seq)
         if self.backlink == "number":
             number = f'<a class="note-number" href="{href}">{note.number}.</a> '
@@ -89,7 +98,14 @@ class EditionView:
 
     @cached_property
     def bibliography_html(self) -> Markup:
-        return Markup(self.renderer.blocks(self.book.bibliography_blocks))
+        """The entries of the formatted bibliography, each a block with its key (r1, r2...)."""
+        parts = []
+        for refs in self.book.bibliography_blocks:
+            entries = refs["c"][1]
+            inner = "".join(self.renderer.block(entry, f"r{i + 1}", self.keyed)
+                            for i, entry in enumerate(entries))
+            parts.append(f"<div{self.renderer.attributes(refs['c'][0])}>\n{inner}</div>\n")
+        return Markup("".join(parts))
 
     def contents(self) -> list[ContentsEntry]:
         """The chapters with their sections, then the notes and the bibliography."""

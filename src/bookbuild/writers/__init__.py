@@ -10,8 +10,13 @@ from bookbuild.writers.base import Writer
 from bookbuild.writers.epub import EpubWriter
 from bookbuild.writers.html import HtmlWriter
 from bookbuild.writers.pdf import PdfWriter
+from bookbuild.writers.pdf.variants import VARIANTS
 
-WRITERS: tuple[Writer, ...] = (EpubWriter(), PdfWriter(), HtmlWriter())
+# In the order they run: the print edition first, because laying it out records the print page
+# numbers that the EPUB and HTML editions carry.
+WRITERS: tuple[Writer, ...] = (PdfWriter(VARIANTS["pdf"]), EpubWriter(), HtmlWriter(),
+                               PdfWriter(VARIANTS["proof"]))
+DEFAULT_FORMATS = ["pdf", "epub", "html"]
 
 
 def writer_names() -> list[str]:

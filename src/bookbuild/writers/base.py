@@ -6,8 +6,9 @@ import datetime
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Protocol
 
+from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 
 
@@ -27,10 +28,10 @@ class WriteContext:
 
 
 class Writer(Protocol):
-    """An edition's builder, Sphinx style: a name, a target, and `write`."""
+    """An edition's builder, Sphinx style: a name, a target, `write`, and `verify`."""
 
-    name: ClassVar[str]
-    description: ClassVar[str]
+    name: str
+    description: str
 
     def target(self, book: Book, out: Path) -> Path:
         """The file or folder this writer produces inside `out`."""
@@ -38,4 +39,8 @@ class Writer(Protocol):
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         """Write the edition to `path` (a temporary name; the caller moves it into place)."""
+        ...
+
+    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
+        """Read the written edition back; errors keep it from replacing the previous one."""
         ...

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import ClassVar
 
+from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 from bookbuild.render.templates import render
 from bookbuild.render.view import EditionView
@@ -18,11 +18,14 @@ STYLESHEETS = ("fonts.css", "book.css", "html.css")
 
 
 class HtmlWriter:
-    name: ClassVar[str] = "html"
-    description: ClassVar[str] = "web edition (a folder of pages)"
+    name = "html"
+    description = "web edition (a folder of pages)"
 
     def target(self, book: Book, out: Path) -> Path:
         return out / "html"
+
+    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
+        return []
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         links = PageLinks(book, ".html")

@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import ClassVar
 
 from ebooklib import epub
 
+from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.cover import book_cover
-from bookbuild.writers.epub.documents import documents, landmarks, nav_document, ncx_document
+from bookbuild.writers.epub.documents import (documents, landmarks, nav_document, ncx_document,
+                                              page_list)
 from bookbuild.writers.epub.metadata import book_identifier, describe
 from bookbuild.writers.epub.package import reproducible_zip
 from bookbuild.writers.fonts import subset_fonts
@@ -31,18 +32,22 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 
 
 class EpubWriter:
-    name: ClassVar[str] = "epub"
-    description: ClassVar[str] = "EPUB 3 for reading systems"
+    name = "epub"
+    description = "EPUB 3 for reading systems"
 
     def target(self, book: Book, out: Path) -> Path:
         return out / f"{book.config.slug}.epub"
+
+    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
+        return []
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         links = PageLinks(book, ".xhtml")
         view = EditionView(book, links, epub=True)
         cover = book_cover(book)
         package = epub.EpubBook()
-        describe(package, book, cover_id="cover-image", has_page_list=False)
+        pages = page_list(book, links)
+        describe(package, book, cover_id="cover-image", has_page_list=bool(pages))
 
         spine: list[epub.EpubItem] = []
         text: list[str] = []
@@ -53,7 +58,7 @@ class EpubWriter:
             text.append(document.xhtml)
         entries = view.contents()
         nav = _item("nav", "nav.xhtml", XHTML,
-                    nav_document(view, entries, landmarks(book, links)).encode(), ["nav"])
+                    nav_document(view, entries, landmarks(book, links), pages).encode(), ["nav"])
         package.add_item(nav)
         spine.insert(3, nav)                       # the contents page follows the copyright page
         package.add_item(_item("ncx", "toc.ncx", "application/x-dtbncx+xml",

@@ -79,8 +79,31 @@ def landmarks(book: Book, links: PageLinks) -> list[Landmark]:
     return marks
 
 
-def nav_document(view: EditionView, entries: list[ContentsEntry], marks: list[Landmark]) -> str:
-    return render("epub/nav.xhtml", view=view, entries=entries, landmarks=marks, pages=[])
+@dataclass(frozen=True)
+class PageEntry:
+    label: str
+    href: str
+
+
+def page_list(book: Book, links: PageLinks) -> list[PageEntry]:
+    """Where each print page begins, when the print edition was laid out in this build."""
+    if book.print_pages is None:
+        return []
+    entries = []
+    for folio, key, _ in book.print_pages.breaks:
+        if key.startswith("c"):
+            page = links.page(book.chapters[int(key[1:].split("-")[0])].page)
+        elif key.startswith("n"):
+            page = links.section("endnotes")
+        else:
+            page = links.section("bibliography")
+        entries.append(PageEntry(folio, f"{page}#page-{folio}"))
+    return entries
+
+
+def nav_document(view: EditionView, entries: list[ContentsEntry], marks: list[Landmark],
+                 pages: list[PageEntry]) -> str:
+    return render("epub/nav.xhtml", view=view, entries=entries, landmarks=marks, pages=pages)
 
 
 def ncx_document(view: EditionView, entries: list[ContentsEntry], identifier: str) -> str:

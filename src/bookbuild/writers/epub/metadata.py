@@ -78,6 +78,12 @@ def accessibility(package: epub.EpubBook, book: Book, has_page_list: bool) -> No
         features.append("alternativeText")
     if has_page_list:
         features.append("printPageNumbers")
+        # The page numbers come from the print edition: EPUB's way to say so.
+        source = f"urn:isbn:{book.config.isbn['pdf']}" if book.config.isbn.get("pdf") else \
+            f"{book.config.title}, print edition ({book.config.slug}.pdf)"
+        package.add_metadata("DC", "source", source, {"id": "print-source"})
+        package.add_metadata(None, "meta", "pagination", {"refines": "#print-source",
+                                                          "property": "source-of"})
     sufficient = ["textual"] if described else ["textual,visual"]
     for mode in modes:
         _meta(package, "schema:accessMode", mode)

@@ -1,0 +1,72 @@
+"""Write stage, PDF: the last touches before WeasyPrint writes the file.
+
+The XMP metadata: WeasyPrint gives it a random document ID; ours is derived from the book. The
+page boxes: print-on-demand printers (KDP Print, IngramSpark) want the bleed on the outside,
+top and bottom edges only, so the spine side of each page is cut back to the trim; a proof keeps
+its bleed all round and a slug beyond it, where crop marks are drawn in registration colour (all
+four inks; WeasyPrint's own marks would be RGB, which PDF/X forbids). The output intent:
+WeasyPrint names it after the profile; printers look for the registered characterization.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pydyf
+
+from bookbuild.writers.pdf.geometry import Geometry
+
+OUTPUT_CONDITION = "CGATS TR 001"
+REGISTRY = "http://www.color.org"
+
+
+def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[Any, pydyf.PDF], None]:
+    """`document_id` replaces the random XMP document ID, so that builds are reproducible."""
+    def finish(document: Any, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{document_id}".encode(), part)
+                              for part in obj.stream]
+        pages = [obj for obj in pdf.objects
+                 if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
+        for index, page in enumerate(pages):
+            _boxes(page, recto=index % 2 == 0, bleed=shape.bleed, crop_marks=crop_marks)
+            if crop_marks:
+                _crop_marks(pdf, page, shape.bleed, shape.slug)
+        for intent in pdf.catalog.get("OutputIntents", ()):
+            intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+            intent["RegistryName"] = pydyf.String(REGISTRY)
+            intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
+            intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
+    return finish
+
+
+def _crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary, bleed: float, slug: float) -> None:
+    """Corner marks at the trim lines, in the slug beyond the bleed, drawn before the page."""
+    x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+    near, far = bleed + 2, bleed + slug
+    lines = []
+    for x, sign in ((x0, -1), (x1, 1)):
+        for y in (y0, y1):
+            lines.append(f"{x + sign * near:.3f} {y:.3f} m {x + sign * far:.3f} {y:.3f} l S")
+    for y, sign in ((y0, -1), (y1, 1)):
+        for x in (x0, x1):
+            lines.append(f"{x:.3f} {y + sign * near:.3f} m {x:.3f} {y + sign * far:.3f} l S")
+    marks = pydyf.Stream([("q 0.3 w 1 1 1 1 K " + " ".join(lines) + " Q").encode()])
+    pdf.add_object(marks)
+    page["Contents"] = pydyf.Array([marks.reference, page["Contents"]])
+
+
+def _boxes(page: pydyf.Dictionary, recto: bool, bleed: float, crop_marks: bool) -> None:
+    x0, y0, x1, y1 = (float(v) for v in page["TrimBox"])
+    if crop_marks:
+        # A proof: bleed all round; the media box keeps the slug for the marks.
+        page["BleedBox"] = pydyf.Array([x0 - bleed, y0 - bleed, x1 + bleed, y1 + bleed])
+        return
+    left = x0 if recto else x0 - bleed          # no bleed on the spine side
+    right = x1 + bleed if recto else x1
+    box = pydyf.Array([left, y0 - bleed, right, y1 + bleed])
+    page["MediaBox"] = box
+    page["BleedBox"] = pydyf.Array(list(box))

@@ -1,0 +1,99 @@
+"""Write stage, PDF: lay out one part of the book (front matter, the text, the back matter) with
+WeasyPrint, confined to the manuscript and the project's styles.
+
+The parts are laid out separately and joined: the text first, so that the contents, the note
+running heads ("Notes to pages 12-18") and the print page of every element are known exactly
+before the parts that show them are laid out.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from weasyprint import CSS, HTML, Document
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
+
+from bookbuild.model import Book
+from bookbuild.render.templates import render
+from bookbuild.render.view import EditionView
+from bookbuild.resources import style_file, styles_dir
+from bookbuild.writers.pdf.geometry import Geometry
+
+log = logging.getLogger("bookbuild.pdf")
+
+
+class _WeasyLog(logging.Handler):
+    """WeasyPrint's messages go to our debug log; missing glyphs are kept for the preflight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.missing_glyphs = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if ".notdef" in message:
+            self.missing_glyphs += 1
+        log.debug("weasyprint: %s", message)
+
+
+WEASY_LOG = _WeasyLog()
+for _name in ("weasyprint", "weasyprint.progress"):
+    logging.getLogger(_name).addHandler(WEASY_LOG)
+    logging.getLogger(_name).propagate = False
+
+
+class ConfinedFetcher(URLFetcher):
+    """Fetches data: URLs and files under the given folders; refuses everything else."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        super().__init__(allowed_protocols={"file", "data"})
+        self.roots = [root.resolve() for root in roots]
+
+    def fetch(self, url: str, headers: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+        if url.startswith("file:"):
+            path = Path(url2pathname(urlsplit(url).path)).resolve()
+            if not any(path.is_relative_to(root) for root in self.roots):
+                raise ValueError(f"refused to read {path}: outside the manuscript and styles")
+        elif not url.startswith("data:"):
+            raise ValueError(f"refused to fetch {url}: editions never use the network")
+        return super().fetch(url, headers)
+
+
+def css_string(text: str) -> str:
+    """`text` as a CSS string literal."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+@dataclass
+class PartRenderer:
+    """Lays out the parts of one book with one geometry."""
+
+    book: Book
+    view: EditionView
+    geometry: Geometry
+    crop_marks: bool
+    timestamp: str
+
+    def __post_init__(self) -> None:
+        self.fetcher = ConfinedFetcher([styles_dir(), self.book.config.root])
+        self.fonts = FontConfiguration()
+        self.colour_profiles: dict[str, object] = {}     # filled by print.css's @color-profile
+        running_title = css_string(self.book.config.title)
+        self.base_css = (self.geometry.page_css()
+                         + f"@page :left {{ @top-center {{ content: {running_title}; }} }}\n")
+        self.print_css = CSS(filename=str(style_file("css", "print.css")), font_config=self.fonts,
+                             url_fetcher=self.fetcher, color_profiles=self.colour_profiles)
+
+    def render(self, template: str, first_folio: int = 1, **context: object) -> Document:
+        html = render(template, view=self.view, timestamp=self.timestamp, **context)
+        extra = self.base_css + f"@page :first {{ counter-reset: page {first_folio}; }}\n"
+        stylesheets = [self.print_css, CSS(string=extra, font_config=self.fonts)]
+        document = HTML(string=html, base_url=self.book.config.root.as_uri() + "/",
+                        url_fetcher=self.fetcher)
+        return document.render(stylesheets=stylesheets, font_config=self.fonts,
+                               color_profiles=self.colour_profiles)
