@@ -48,3 +48,12 @@ def essay(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = bookbuild("build", "--manuscript", MANUSCRIPT, "--out", out)
     assert result.code == 0, result.stderr
     return out
+
+
+@pytest.fixture(scope="session")
+def ten_days(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Ten Days' three editions, built once (a draft: the book repeats a passage)."""
+    out = tmp_path_factory.mktemp("ten-days")
+    result = bookbuild("build", "--draft", "--manuscript", corpus_book("reed-ten-days"), "--out", out)
+    assert result.code == 0, result.stderr[-2000:]
+    return out

@@ -83,9 +83,11 @@ def pdf_pages(path: Path) -> list[str]:
         height = y1 - y0
         pieces: list[str] = []
 
-        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  low: float = y0 + 0.095 * height, high: float = y1 - 0.075 * height,
+                  pieces: list[str] = pieces) -> None:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            if y0 + 0.095 * height < y < y1 - 0.075 * height or not text.strip():
+            if low < y < high or not text.strip():
                 pieces.append(text)
 
         page.extract_text(visitor_text=visit)

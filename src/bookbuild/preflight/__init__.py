@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -119,7 +120,7 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
 
 
 def _document_checks(report: Report, reader: PdfReader) -> None:
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]
     intents = [i.get_object() for i in catalog.get("/OutputIntents", [])]
     pdfx = [i for i in intents if i.get("/S") == "/GTS_PDFX" and i.get("/DestOutputProfile")]
     metadata = catalog.get("/Metadata")

@@ -225,7 +225,8 @@ def read_font(font: DictionaryObject) -> Font:
     widths: dict[int, float] = {}
     default = 1000.0
     if two_byte:
-        descendant = font["/DescendantFonts"][0].get_object()
+        descendants: Any = font["/DescendantFonts"]
+        descendant = descendants[0].get_object()
         default = float(descendant.get("/DW", 1000))
         entries = list(descendant.get("/W", []))
         index = 0

@@ -8,6 +8,7 @@ embed it in a document is allowed by the SIL Open Font License.
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 from fontTools import subset
@@ -23,9 +24,14 @@ def font_files() -> list[Path]:
     return sorted(style_file("fonts").glob("*.ttf"))
 
 
+FALLBACKS = {"BookbuildSymbols-Regular.ttf"}      # embedded only when the text needs them
+
+
 def subset_fonts(text: str) -> dict[str, bytes]:
-    """Each font of the book face, holding only what `text` needs."""
-    unicodes = {ord(char) for char in text} | _ALWAYS
+    """Each font of the book face, holding only what `text` needs; a fallback font only if the
+    text uses a character from it."""
+    used = {ord(char) for char in text}
+    unicodes = used | _ALWAYS
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -38,6 +44,8 @@ def subset_fonts(text: str) -> dict[str, bytes]:
     fonts: dict[str, bytes] = {}
     for path in font_files():
         font = TTFont(str(path))
+        if path.name in FALLBACKS and not used & set(font.getBestCmap()):
+            continue
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=unicodes)
         subsetter.subset(font)
@@ -45,3 +53,11 @@ def subset_fonts(text: str) -> dict[str, bytes]:
         font.save(out)
         fonts[path.name] = out.getvalue()
     return fonts
+
+
+def font_faces_css(css: str, embedded: set[str]) -> str:
+    """`css` (fonts.css) without the @font-face rules of fonts that are not embedded."""
+    rules = re.split(r"(?=@font-face)", css)
+    return "".join(rule for rule in rules
+                   if not rule.startswith("@font-face") or
+                   any(name in rule for name in embedded))

@@ -18,11 +18,10 @@ from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.cover import book_cover
-from bookbuild.writers.epub.documents import (documents, landmarks, nav_document, ncx_document,
-                                              page_list)
+from bookbuild.writers.epub.documents import documents, landmarks, nav_document, ncx_document, page_list
 from bookbuild.writers.epub.metadata import book_identifier, describe
 from bookbuild.writers.epub.package import reproducible_zip
-from bookbuild.writers.fonts import subset_fonts
+from bookbuild.writers.fonts import font_faces_css, subset_fonts
 from bookbuild.writers.links import PageLinks
 
 XHTML = "application/xhtml+xml"
@@ -75,11 +74,14 @@ class EpubWriter:
         path.write_bytes(reproducible_zip(raw.getvalue(), context.datetime))
 
     def _assets(self, package: epub.EpubBook, book: Book, links: PageLinks, text: str) -> None:
-        for name in STYLESHEETS:
-            package.add_item(_item(f"css-{Path(name).stem}", f"css/{name}", "text/css",
-                                   style_file("css", name).read_bytes()))
-        for number, (name, data) in enumerate(sorted(subset_fonts(text).items()), start=1):
+        fonts = subset_fonts(text)
+        for number, (name, data) in enumerate(sorted(fonts.items()), start=1):
             package.add_item(_item(f"font-{number}", f"fonts/{name}", "font/ttf", data))
+        for name in STYLESHEETS:
+            css = style_file("css", name).read_text(encoding="utf-8")
+            if name == "fonts.css":
+                css = font_faces_css(css, set(fonts))
+            package.add_item(_item(f"css-{Path(name).stem}", f"css/{name}", "text/css", css.encode()))
         added: set[str] = set()
         for number, image in enumerate(book.images, start=1):
             href = links.images.get(image.src)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from importlib.resources import files
 from typing import Any
 
 import pydyf
@@ -35,12 +36,26 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[A
             _boxes(page, recto=index % 2 == 0, bleed=shape.bleed, crop_marks=crop_marks)
             if crop_marks:
                 _crop_marks(pdf, page, shape.bleed, shape.slug)
+        _tag_rgb_images(pdf)
         for intent in pdf.catalog.get("OutputIntents", ()):
             intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
             intent["RegistryName"] = pydyf.String(REGISTRY)
             intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
             intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
     return finish
+
+
+def _tag_rgb_images(pdf: pydyf.PDF) -> None:
+    """PDF/X allows RGB images only with a profile: WeasyPrint writes DeviceRGB, we say sRGB."""
+    images = [obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)
+              and obj.extra.get("Subtype") == "/Image" and obj.extra.get("ColorSpace") == "/DeviceRGB"]
+    if not images:
+        return
+    profile_data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    profile = pydyf.Stream([profile_data], pydyf.Dictionary({"N": 3}))
+    pdf.add_object(profile)
+    for image in images:
+        image.extra["ColorSpace"] = pydyf.Array(["/ICCBased", profile.reference])
 
 
 def _crop_marks(pdf: pydyf.PDF, page: pydyf.Dictionary, bleed: float, slug: float) -> None:

@@ -1,0 +1,270 @@
+"""The print edition, read as a printer and a reader would: boxes, output intent, fonts, folios,
+running heads, note links, type sizes, line spacing, and the preflight on real books."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from bookbuild.config import load_config
+from bookbuild.preflight import preflight
+from conftest import MANUSCRIPT, bookbuild, corpus_book
+from readers import epub_documents, norm
+from test_cli import write_book
+
+SLUG = "revolution-destroyed"
+TRIM = (5.5 * 72, 8.5 * 72)
+
+
+@pytest.fixture(scope="module")
+def pdf(essay: Path) -> Path:
+    return essay / f"{SLUG}.pdf"
+
+
+@pytest.fixture(scope="module")
+def pages(pdf: Path) -> list[pdfplumber.page.Page]:
+    return pdfplumber.open(str(pdf)).pages
+
+
+def margins(page: pdfplumber.page.Page) -> tuple[str, str, str]:
+    """(running head, body, folio): the text above, inside and below the text block."""
+    height = float(page.height)
+    head = "".join(c["text"] for c in page.chars if c["top"] < 0.075 * height)
+    foot = "".join(c["text"] for c in page.chars if c["top"] > 0.905 * height)
+    body = "".join(c["text"] for c in page.chars if 0.075 * height <= c["top"] <= 0.905 * height)
+    return head.strip(), body, foot.strip()
+
+
+def test_every_page_has_trim_and_bleed_boxes_at_the_trim_size(pdf: Path) -> None:
+    reader = PdfReader(str(pdf))
+    assert len(reader.pages) % 2 == 0
+    for page in reader.pages:
+        trim = [float(v) for v in page.trimbox]
+        assert (trim[2] - trim[0], trim[3] - trim[1]) == pytest.approx(TRIM, abs=0.01)
+        assert [float(v) for v in page.bleedbox] == trim      # no bleed unless asked for
+        assert [float(v) for v in page.mediabox] == trim
+
+
+def test_pdfx_with_a_cmyk_output_intent(pdf: Path) -> None:
+    reader = PdfReader(str(pdf))
+    (intent,) = [i.get_object() for i in reader.trailer["/Root"]["/OutputIntents"]]
+    assert intent["/S"] == "/GTS_PDFX"
+    assert intent["/OutputConditionIdentifier"] == "CGATS TR 001"
+    profile = intent["/DestOutputProfile"].get_object()
+    assert profile["/N"] == 4
+    assert profile.get_data()[12:20] == b"prtrCMYK"         # a printer profile, CMYK to Lab
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
+    assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in xmp
+    assert reader.pdf_header == "%PDF-1.6"
+
+
+def test_fonts_are_the_book_face_embedded_and_subset(pages: list) -> None:
+    fonts = {c["fontname"] for page in pages for c in page.chars}
+    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+Gentium-Book-Plus(-\w+)*", f) for f in fonts)
+    reader = PdfReader(str(pages[0].pdf.stream.name))
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            assert "/FontFile2" in descendant["/FontDescriptor"].get_object()
+
+
+def test_nothing_is_set_below_7_points_and_only_in_cmyk_black(pages: list) -> None:
+    sizes = {round(c["size"], 2) for page in pages for c in page.chars}
+    assert min(sizes) >= 7.0
+    colours = {tuple(c["non_stroking_color"]) for page in pages for c in page.chars}
+    assert colours == {(0.0, 0.0, 0.0, 1.0)}
+
+
+def test_folios_roman_in_front_arabic_in_the_text_none_on_openers(pages: list) -> None:
+    folios = [margins(page)[2] for page in pages]
+    bodies = [margins(page)[1] for page in pages]
+    text_start = next(i for i, body in enumerate(bodies) if body.startswith("Revolution Destroyed") and
+                      "startling paradox" in body)
+    assert text_start % 2 == 0, "the text must open on a recto"
+    assert folios[:text_start] == ["", "", "", "", "v", ""]     # only the contents page shows one
+    assert folios[text_start] == ""                              # the chapter opening
+    numbered = [(i - text_start + 1, f) for i, f in enumerate(folios) if i > text_start and f]
+    assert numbered and all(str(expected) == folio for expected, folio in numbered)
+    for body, folio in zip(bodies, folios, strict=True):
+        if not body.strip():
+            assert folio == "", "a blank page carries a folio"
+
+
+def test_running_heads_book_on_versos_chapter_on_rectos(pdf: Path, pages: list) -> None:
+    book_title, chapter_title = "Revolution Destroyed", "Revolution Destroyed"
+    for index, page in enumerate(pages):
+        head, body, folio = margins(page)
+        if not folio or not folio.isdigit() or "Notes" in body[:40] or "Bibliography" in body[:40]:
+            continue
+        expected = chapter_title if int(folio) % 2 else book_title
+        if not head.startswith("Notes to") and head != "Bibliography":
+            assert head == expected, f"page {index + 1}"
+
+
+def _note_pages(pdf: Path) -> tuple[dict[int, int], dict[int, list[int]], dict[int, str]]:
+    """From the links alone: the folio of each note call, the notes on each notes page, and the
+    running head of each page."""
+    plumber = pdfplumber.open(str(pdf))
+    bodies = [margins(page)[1] for page in plumber.pages]
+    first = next(i for i, body in enumerate(bodies) if "startling paradox" in body)
+    calls: dict[int, int] = {}
+    notes: dict[int, list[int]] = defaultdict(list)
+    heads: dict[int, str] = {}
+    for index, page in enumerate(plumber.pages[first:], start=first):
+        folio = index - first + 1
+        heads[folio] = margins(page)[0]
+        for annot in page.annots:
+            dest = annot["data"].get("Dest", b"").decode()
+            if dest.startswith("note-"):
+                calls[int(dest[5:])] = folio
+            if dest.startswith("noteref-"):
+                notes[folio].append(int(dest[8:]))
+    return calls, notes, heads
+
+
+def test_every_note_call_and_note_link_both_ways_and_notes_pages_say_which_pages(pdf: Path) -> None:
+    calls, notes, heads = _note_pages(pdf)
+    assert sorted(calls) == list(range(1, 20))
+    assert sorted(n for page in notes.values() for n in page) == list(range(1, 20))
+    for folio, on_page in notes.items():
+        if heads[folio] == "":                                    # the first notes page
+            continue
+        low, high = min(calls[n] for n in on_page), max(calls[n] for n in on_page)
+        expected = f"Notes to page {low}" if low == high else f"Notes to pages {low}–{high}"
+        assert heads[folio] == expected
+
+
+def test_no_back_link_glyph_and_no_underlines(pages: list) -> None:
+    text = "".join(c["text"] for page in pages for c in page.chars)
+    assert "↩" not in text and "↑" not in text
+    assert not [line for page in pages for line in page.lines if line["width"] > 20
+                and abs(line["top"] - line["bottom"]) < 1 and line["top"] > 0.1 * page.height]
+
+
+def test_note_calls_do_not_spread_the_lines(pages: list) -> None:
+    checked = 0
+    for page in pages:
+        lines = sorted({round(c["top"], 1) for c in page.chars if c["size"] > 9.5
+                        and 0.1 * page.height < c["top"] < 0.9 * page.height})
+        calls = [c for c in page.chars if 7 <= c["size"] < 8 and c["text"].isdigit()]
+        if len(lines) < 20 or not calls:
+            continue
+        gaps = {round(b - a, 1) for a, b in zip(lines, lines[1:], strict=False) if b - a < 20}
+        assert len(gaps) == 1, f"uneven line spacing {gaps}"
+        checked += 1
+    assert checked >= 3
+
+
+def test_contents_page_numbers_are_where_the_parts_begin(pages: list) -> None:
+    bodies = [margins(page)[1] for page in pages]
+    first = next(i for i, body in enumerate(bodies) if "startling paradox" in body)
+    contents = next(page for page in pages if margins(page)[1].startswith("Contents"))
+    listed = dict(re.findall(r"^(.+?)[ .]*?(\d+)$", contents.extract_text(), re.M))
+    listed = {title.rstrip(" .").strip(): int(folio) for title, folio in listed.items()}
+    starts = {"Revolution Destroyed": first}
+    for title in ("Notes", "Bibliography"):
+        starts[title] = next(i for i, body in enumerate(bodies) if body.startswith(title))
+    assert listed == {title: index - first + 1 for title, index in starts.items()}
+
+
+def test_the_essay_passes_the_preflight(pdf: Path) -> None:
+    config, _ = load_config(MANUSCRIPT)
+    report = preflight(pdf, config)
+    assert [f for f in report.findings if f.is_error] == []
+    assert report.pdfx == "PDF/X-4" and report.pages % 2 == 0
+    assert report.spine == pytest.approx(report.pages * 0.002252)
+
+
+def test_epub_page_list_starts_each_page_where_the_pdf_does(essay: Path, pdf: Path) -> None:
+    documents = epub_documents(essay / f"{SLUG}.epub")
+    nav = documents["EPUB/nav.xhtml"]
+    entries = nav.xpath("//*[@*[local-name()='type']='page-list']//*[local-name()='a']")
+    assert [a.text for a in entries] == [str(n) for n in range(1, len(entries) + 1)]
+    plumber = pdfplumber.open(str(pdf))
+    bodies = [margins(page)[1] for page in plumber.pages]
+    first = next(i for i, body in enumerate(bodies) if "startling paradox" in body)
+    for a in entries:
+        page, _, anchor = a.get("href").partition("#")
+        root = documents[f"EPUB/{page}"]
+        (marker,) = root.xpath(f"//*[@id='{anchor}']")
+        # The PDF page with that folio begins with the words after the marker (after a heading,
+        # at most; its first word may have been hyphenated across the break).
+        following = norm(" ".join(_text_after(root, marker).split()[1:6]))
+        pdf_page = norm(bodies[first + int(a.text) - 1])
+        assert following and following in pdf_page[:200], a.text
+
+
+def _text_after(root: etree._Element, marker: etree._Element) -> str:
+    texts, seen = [], False
+    for element in root.iter():
+        if element is marker:
+            seen = True
+            texts.append(element.tail or "")
+            continue
+        if seen:
+            if element.get("class") == "noteref" or element.get("role") == "doc-noteref":
+                texts.append(element.tail or "")
+                continue
+            texts.append((element.text or "") + (element.tail or ""))
+        if seen and len("".join(texts)) > 400:
+            break
+    return "".join(texts)
+
+
+def test_bleed_and_proof_variants(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: Bleed\npdf:\n  trim: 6x9in\n  bleed: true\n",
+                      {"01.md": "# One\n\n" + "Words of a paragraph. " * 400 + "\n"})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out", "--format", "pdf,proof")
+    assert result.code == 0, result.stderr
+    reader = PdfReader(str(tmp_path / "out" / "bleed.pdf"))
+    for number, page in enumerate(reader.pages, start=1):
+        trim = [float(v) for v in page.trimbox]
+        bleed = [float(v) for v in page.bleedbox]
+        assert trim[2] - trim[0] == pytest.approx(432) and trim[3] - trim[1] == pytest.approx(648)
+        spine_side, outside = (trim[0] - bleed[0], bleed[2] - trim[2]) if number % 2 else \
+            (bleed[2] - trim[2], trim[0] - bleed[0])
+        assert spine_side == pytest.approx(0) and outside == pytest.approx(9)
+        assert trim[1] - bleed[1] == pytest.approx(9) and bleed[3] - trim[3] == pytest.approx(9)
+    proof = pdfplumber.open(str(tmp_path / "out" / "bleed-proof.pdf"))
+    page = proof.pages[0]
+    trim_box = [float(v) for v in PdfReader(str(tmp_path / "out" / "bleed-proof.pdf")).pages[0].trimbox]
+    outside = [line for line in page.lines
+               if line["x1"] < trim_box[0] or line["x0"] > trim_box[2]]
+    assert len(outside) >= 4, "a proof has crop marks outside the trim"
+    pod = pdfplumber.open(str(tmp_path / "out" / "bleed.pdf"))
+    assert not any(line["x1"] < 0 for p in pod.pages for line in p.lines)
+
+
+def test_preflight_catches_what_printers_reject(tmp_path: Path) -> None:
+    """A PDF made without our print stylesheet: A4, RGB, a small and a foreign font, odd pages."""
+    from weasyprint import HTML
+    path = tmp_path / "bad.pdf"
+    HTML(string="<p style='font: 6pt DejaVu Sans; color: rgb(200,0,0)'>Tiny</p>").write_pdf(str(path))
+    config, _ = load_config(MANUSCRIPT)
+    codes = {f.code for f in preflight(path, config).findings}
+    assert {"pdf-trim", "pdf-not-pdfx", "pdf-small-text", "pdf-foreign-font", "pdf-rgb-colour",
+            "pdf-odd-pages", "pdf-few-pages"} <= codes
+
+
+def test_ten_days_passes_the_preflight(ten_days: Path) -> None:
+    config, _ = load_config(corpus_book("reed-ten-days"))
+    report = preflight(ten_days / "ten-days-that-shook-the-world.pdf", config)
+    assert [f.to_text() for f in report.findings if f.is_error] == []
+    assert report.pages > 400
+
+
+def test_ten_days_epub_carries_the_print_pages(ten_days: Path) -> None:
+    with zipfile.ZipFile(ten_days / "ten-days-that-shook-the-world.epub") as archive:
+        nav = etree.fromstring(archive.read("EPUB/nav.xhtml"))
+        opf = archive.read("EPUB/content.opf").decode()
+    labels = nav.xpath("//*[@*[local-name()='type']='page-list']//*[local-name()='a']/text()")
+    numbers = [int(label) for label in labels]
+    assert len(numbers) > 400 and numbers[0] == 1 and numbers == sorted(set(numbers))
+    assert "printPageNumbers" in opf and "source-of" in opf
