@@ -17,13 +17,16 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html check test lint bench-check clean distclean
+.PHONY: all epub pdf html proof preflight check test lint bench-check clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
 
-epub pdf html: $(STAMP)
+epub pdf html proof: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT) --format $@
+
+preflight: $(STAMP)
+	$(BOOKBUILD) preflight --manuscript $(MANUSCRIPT) --out $(OUT)
 
 check: $(STAMP)
 	$(BOOKBUILD) check --manuscript $(MANUSCRIPT)
@@ -31,7 +34,10 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench-check: $(STAMP)
+bench-preflight: $(STAMP)
+	$(BOOKBUILD) preflight --manuscript $(MANUSCRIPT) --out $(OUT)
+
+check: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 
 lint: $(STAMP)

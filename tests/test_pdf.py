@@ -268,3 +268,16 @@ def test_ten_days_epub_carries_the_print_pages(ten_days: Path) -> None:
     numbers = [int(label) for label in labels]
     assert len(numbers) > 400 and numbers[0] == 1 and numbers == sorted(set(numbers))
     assert "printPageNumbers" in opf and "source-of" in opf
+
+
+def test_preflight_command(essay: Path, tmp_path: Path) -> None:
+    result = bookbuild("preflight", "--manuscript", MANUSCRIPT, "--out", essay)
+    assert result.code == 0, result.stdout + result.stderr
+    assert "PDF/X-4" in result.stdout and "spine width" in result.stdout
+    assert result.stdout.strip().endswith("preflight passed")
+    from weasyprint import HTML
+    HTML(string="<p>Not a book</p>").write_pdf(str(tmp_path / "plain.pdf"))
+    result = bookbuild("preflight", "--manuscript", MANUSCRIPT, tmp_path / "plain.pdf")
+    assert result.code == 1 and "pdf-not-pdfx" in result.stdout
+    missing = bookbuild("preflight", "--manuscript", MANUSCRIPT, "--out", tmp_path / "nowhere")
+    assert missing.code == 2 and "build it first" in missing.stderr

@@ -17,7 +17,9 @@ from pathlib import Path
 
 from bookbuild import __version__
 from bookbuild.diagnostics import BookError, Diagnostic
+from bookbuild.config import load_config
 from bookbuild.pipeline import build, check
+from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
@@ -78,6 +80,16 @@ def _parser() -> argparse.ArgumentParser:
     check_parser.add_argument("--format", choices=("text", "json", "github"), default="text",
                               help="text (default), json, or github (workflow annotations)")
     check_parser.set_defaults(run=_check)
+
+    preflight_parser = commands.add_parser(
+        "preflight", parents=[common], help="check a print PDF as a printer would")
+    preflight_parser.add_argument("pdf", type=Path, nargs="?", metavar="PDF",
+                                  help="the PDF (default: OUT/<slug>.pdf of the book)")
+    preflight_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                                  help="where the editions are (default: dist)")
+    preflight_parser.add_argument("--proof", action="store_true",
+                                  help="the file is a proof: bleed all round and crop marks")
+    preflight_parser.set_defaults(run=_preflight)
     return parser
 
 
@@ -129,6 +141,23 @@ def _check(args: argparse.Namespace, progress: Progress) -> int:
         print(f"{_count(findings)} in {_plural(summary['chapters'], 'chapter')} "
               f"({_plural(summary['notes'], 'note')}, {_plural(summary['citations'], 'citation')})")
     return EXIT_FINDINGS if summary["errors"] else EXIT_OK
+
+
+def _preflight(args: argparse.Namespace, progress: Progress) -> int:
+    config, _ = load_config(args.manuscript)
+    suffix = "-proof" if args.proof else ""
+    path = args.pdf or args.out / f"{config.slug}{suffix}.pdf"
+    if not path.is_file():
+        print(f"bookbuild: {path} does not exist; build it first with 'bookbuild build "
+              f"--format {'proof' if args.proof else 'pdf'}' or name the file", file=sys.stderr)
+        return EXIT_UNUSABLE
+    report = preflight(path, config, expect_bleed=True if args.proof else None,
+                       crop_marks=args.proof)
+    for line in report.facts():
+        print(line)
+    _print_findings(report.findings, sys.stdout)
+    print("preflight passed" if report.passed else f"preflight failed: {_count(report.findings)}")
+    return EXIT_OK if report.passed else EXIT_FINDINGS
 
 
 def _annotation(finding: Diagnostic, manuscript: Path) -> str:
