@@ -17,13 +17,16 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html proof preflight check test lint bench-check clean distclean
+.PHONY: all epub pdf html proof preflight verify check test lint bench-check clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
 
 epub pdf html proof: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT) --format $@
+
+verify: $(STAMP)
+	$(BOOKBUILD) verify --manuscript $(MANUSCRIPT) --out $(OUT)
 
 preflight: $(STAMP)
 	$(BOOKBUILD) preflight --manuscript $(MANUSCRIPT) --out $(OUT)
@@ -34,7 +37,10 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench-preflight: $(STAMP)
+bench-verify: $(STAMP)
+	$(BOOKBUILD) verify --manuscript $(MANUSCRIPT) --out $(OUT)
+
+preflight: $(STAMP)
 	$(BOOKBUILD) preflight --manuscript $(MANUSCRIPT) --out $(OUT)
 
 check: $(STAMP)

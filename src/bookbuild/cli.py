@@ -16,11 +16,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bookbuild import __version__
-from bookbuild.diagnostics import BookError, Diagnostic
 from bookbuild.config import load_config
-from bookbuild.pipeline import build, check
+from bookbuild.diagnostics import BookError, Diagnostic
+from bookbuild.pipeline import build, check, load
 from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
+from bookbuild.verify import verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -90,6 +91,12 @@ def _parser() -> argparse.ArgumentParser:
     preflight_parser.add_argument("--proof", action="store_true",
                                   help="the file is a proof: bleed all round and crop marks")
     preflight_parser.set_defaults(run=_preflight)
+
+    verify_parser = commands.add_parser(
+        "verify", parents=[common], help="prove the editions hold the same notes")
+    verify_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                               help="where the editions are (default: dist)")
+    verify_parser.set_defaults(run=_verify)
     return parser
 
 
@@ -158,6 +165,23 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
     _print_findings(report.findings, sys.stdout)
     print("preflight passed" if report.passed else f"preflight failed: {_count(report.findings)}")
     return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def _verify(args: argparse.Namespace, progress: Progress) -> int:
+    book = load(args.manuscript, progress)
+    report = progress.step("Reading the editions back", verify, book, args.out)
+    if not report.editions:
+        print(f"bookbuild: no edition in {args.out}; build them first with 'bookbuild build'",
+              file=sys.stderr)
+        return EXIT_UNUSABLE
+    _print_findings(report.findings, sys.stdout)
+    names = ", ".join(edition.name for edition in report.editions)
+    if report.passed:
+        print(f"verified: {_plural(report.notes, 'note')} agree, in order, number and text, "
+              f"with links both ways, in {names}")
+        return EXIT_OK
+    print(f"verification failed: {_count(report.findings)}")
+    return EXIT_FINDINGS
 
 
 def _annotation(finding: Diagnostic, manuscript: Path) -> str:

@@ -29,5 +29,10 @@ def default_csl() -> Path:
     return style_file("csl", "chicago-notes-bibliography-classic.csl")
 
 
+def ibid_csl() -> Path:
+    """The default style, with "Ibid." for a citation that repeats the one before."""
+    return style_file("csl", "chicago-notes-bibliography-subsequent-ibid-classic.csl")
+
+
 def reader_lua() -> Path:
     return _PACKAGE / "parse" / "reader.lua"

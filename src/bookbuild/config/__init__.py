@@ -15,7 +15,7 @@ from pathlib import Path
 from bookbuild.config.schema import KEYS, Invalid, Key
 from bookbuild.config.yamlio import KeyPath, LocatedYaml, load_yaml
 from bookbuild.diagnostics import BookError, Diagnostic, Place, error, fail, warning
-from bookbuild.resources import default_csl
+from bookbuild.resources import default_csl, ibid_csl
 
 CONFIG_FILE = "book.yaml"
 DEFAULT_TRIM = ("5.5in", "8.5in")
@@ -48,6 +48,8 @@ class BookConfig:
     slug: str = "book"
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
+    note_placement: str = "book"
+    ibid: bool = False
     trim: tuple[str, str] = DEFAULT_TRIM
     bleed: bool = False
     paper: str = "white"
@@ -189,11 +191,14 @@ class _Validator:
             "keywords": "keywords", "source": "source", "bibliography": "bibliography",
             "csl": "csl", "chapters": "chapters", "isbn": "isbn", "author": "authors",
             "translator": "translators", "editor": "editors", "notes.numbering": "note_numbering",
+            "notes.placement": "note_placement", "notes.ibid": "ibid",
             "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
             "accepted-duplicates": "accepted_duplicates",
             "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
+        if "csl" not in values and values.get("notes.ibid"):
+            kwargs["csl"] = ibid_csl()
         return BookConfig(root=self.root, title=title, slug=str(values.get("slug") or slugify(title)),
                           lines=self.yaml.lines, **kwargs)  # type: ignore[arg-type]
 

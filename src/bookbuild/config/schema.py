@@ -169,6 +169,10 @@ def trim(value: object) -> tuple[str, str]:
 NOTES = (
     Key("numbering", choice("continuous", "chapter"),
         "continuous through the book (default) or restarting in each chapter"),
+    Key("placement", choice("book", "chapter"),
+        "at the end of the book, grouped by chapter (default), or at the end of each chapter"),
+    Key("ibid", boolean, "use 'Ibid.' for a citation that repeats the one just before "
+        "(default false: a short form; applies to the built-in Chicago style)"),
 )
 
 CHECKS = (

@@ -27,8 +27,9 @@ from bookbuild.parse.words import WordIndex
 
 # Ids the editions use for their own elements; a manuscript id must not take them.
 _RESERVED_IDS = {"contents", "endnotes", "bibliography", "main", "cover", "title-page",
-                 "half-title", "copyright", "landmarks", "toc", "page-list", "top", "refs"}
-_RESERVED_ID = re.compile(r"(note|noteref)-\d+|ref-.*")
+                 "half-title", "copyright", "landmarks", "toc", "page-list", "top", "refs",
+                 "endnotes-title", "bibliography-title", "contents-title", "toc-title"}
+_RESERVED_ID = re.compile(r"(note|noteref|endnotes|page)-\d+|ref-.*")
 # Page names the HTML and EPUB editions use for their own pages.
 _RESERVED_PAGES = {"index", "notes", "bibliography", "contents", "nav", "cover", "title", "toc"}
 
@@ -269,6 +270,9 @@ class _ChapterReader:
         if t == "Link":
             self._link(value, where)
         elif t == "Image":
+            # pandoc repeats a figure's caption as its image's description: the notes in that
+            # copy are not notes of their own.
+            value["c"][1] = _without_notes(value["c"][1])
             self._image(value, where)
         content = value.get("c")
         if isinstance(content, (list, dict)):
@@ -351,6 +355,18 @@ class _ChapterReader:
             candidate = (self.book.config.root / unquote(parts.path)).resolve()
             path = candidate if candidate.is_relative_to(self.book.config.root) else None
         self.book.images.append(ImageUse(src, self.index, place, path, stringify(image["c"][1])))
+
+
+def _without_notes(inlines: list[Node]) -> list[Node]:
+    kept = []
+    for inline in inlines:
+        if inline.get("t") == "Note":
+            continue
+        content = inline.get("c")
+        if isinstance(content, list) and content and all(isinstance(i, dict) for i in content):
+            inline = {**inline, "c": _without_notes(content)}
+        kept.append(inline)
+    return kept
 
 
 def _page_name(name: str) -> str:

@@ -49,6 +49,16 @@ class Font:
         return self.widths.get(code, self.default_width) / 1000
 
 
+@dataclass(frozen=True)
+class Run:
+    """Text shown by one text operator: where it starts (PDF points, y up) and what it says."""
+
+    x: float
+    y: float
+    size: float
+    text: str
+
+
 @dataclass
 class PageText:
     """What one page's content stream holds."""
@@ -60,6 +70,7 @@ class PageText:
     missing: list[str] = field(default_factory=list)     # text around each .notdef glyph
     rgb: bool = False
     outside_strokes: int = 0                              # strokes beyond the trim box
+    runs: list[Run] = field(default_factory=list)         # kept only when asked for
 
 
 @dataclass
@@ -76,9 +87,11 @@ class _State:
 class PageReader:
     """Reads one page (and the forms it draws) into a `PageText`."""
 
-    def __init__(self, fonts: dict[int, Font], trim: tuple[float, float, float, float]) -> None:
+    def __init__(self, fonts: dict[int, Font], trim: tuple[float, float, float, float],
+                 keep_text: bool = False) -> None:
         self.fonts = fonts
         self.trim = trim
+        self.keep_text = keep_text
         self.result = PageText()
 
     def read(self, contents: Any, resources: DictionaryObject, pdf: Any, ctm: Matrix = IDENTITY) -> None:
@@ -212,6 +225,9 @@ class PageReader:
             result.smallest = "".join(font.unicode.get(g, "") for g in glyphs)
         if font.two_byte and 0 in glyphs:
             result.missing.append("".join(font.unicode.get(g, "□") for g in glyphs))
+        if self.keep_text:
+            text = "".join(font.unicode.get(g, "") for g in glyphs)
+            result.runs.append(Run(start[0], start[1], size, text))
 
 
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")

@@ -86,6 +86,16 @@ class EditionView:
                 f"{BACKLINK_GLYPH}</a>")
         return Markup(_insert_last(body, link))
 
+    @property
+    def notes_at_chapter_end(self) -> bool:
+        return self.config.note_placement == "chapter"
+
+    def notes_of(self, chapter: Chapter) -> NoteGroup | None:
+        """The chapter's notes, when notes go at the end of each chapter."""
+        if not self.notes_at_chapter_end:
+            return None
+        return next((g for g in self.note_groups if g.chapter is chapter), None)
+
     @cached_property
     def note_groups(self) -> list[NoteGroup]:
         groups: list[NoteGroup] = []
@@ -115,7 +125,7 @@ class EditionView:
                         for s in chapter.sections]
             entries.append(ContentsEntry(self.title(chapter.title), self.links.anchor(chapter.id),
                                          children))
-        if self.book.notes:
+        if self.book.notes and not self.notes_at_chapter_end:
             entries.append(ContentsEntry(Markup("Notes"), self.links.section("endnotes")))
         if self.book.bibliography_blocks:
             entries.append(ContentsEntry(Markup("Bibliography"), self.links.section("bibliography")))

@@ -39,7 +39,7 @@ class HtmlWriter:
             _write(path / links.page(chapter.page), render(
                 "html/chapter.html", view=view, chapter=chapter, body=view.chapter_html(chapter),
                 previous=previous, next=following))
-        if book.notes:
+        if book.notes and not view.notes_at_chapter_end:
             _write(path / links.page("notes"), render("html/notes.html", view=view))
         if book.bibliography_blocks:
             _write(path / links.page("bibliography"), render("html/bibliography.html", view=view))

@@ -39,9 +39,15 @@ class PageLinks:
         return f"{self.page(chapter.page)}#{anchor_id}"
 
     def note(self, seq: int) -> str:
+        if self.book.config.note_placement == "chapter":
+            chapter = self.book.chapters[self.book.notes[seq - 1].chapter]
+            return f"{self.page(chapter.page)}#note-{seq}"
         return f"{self.page('notes')}#note-{seq}"
 
     def section(self, name: str) -> str:
+        if name == "endnotes" and self.book.config.note_placement == "chapter" and self.book.notes:
+            chapter = self.book.chapters[self.book.notes[0].chapter]
+            return f"{self.page(chapter.page)}#endnotes-{chapter.index + 1}"
         return self.page({"endnotes": "notes"}.get(name, name))
 
     def noteref(self, seq: int) -> str:

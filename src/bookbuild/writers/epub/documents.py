@@ -54,8 +54,9 @@ def documents(book: Book, view: EditionView, links: PageLinks, cover: Cover) -> 
     ]
     for chapter in book.chapters:
         parts.append((f"chapter-{chapter.index + 1}", links.page(chapter.page), chapter.title_text,
-                      render("epub/chapter.xhtml", view=view, body=view.chapter_html(chapter))))
-    if book.notes:
+                      render("epub/chapter.xhtml", view=view, chapter=chapter,
+                             body=view.chapter_html(chapter))))
+    if book.notes and not view.notes_at_chapter_end:
         parts.append(("endnotes", links.section("endnotes"), "Notes",
                       render("epub/notes.xhtml", view=view)))
     if book.bibliography_blocks:
@@ -94,7 +95,7 @@ def page_list(book: Book, links: PageLinks) -> list[PageEntry]:
         if key.startswith("c"):
             page = links.page(book.chapters[int(key[1:].split("-")[0])].page)
         elif key.startswith("n"):
-            page = links.section("endnotes")
+            page = links.note(int(key[1:])).split("#")[0]
         else:
             page = links.section("bibliography")
         entries.append(PageEntry(folio, f"{page}#page-{folio}"))

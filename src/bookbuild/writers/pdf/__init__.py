@@ -21,7 +21,7 @@ from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book, PrintPages
 from bookbuild.preflight import preflight
 from bookbuild.printspec import minimum_gutter
-from bookbuild.render.view import EditionView
+from bookbuild.render.view import EditionView, NoteGroup
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.links import DocumentLinks
 from bookbuild.writers.pdf.finish import finisher
@@ -35,6 +35,7 @@ from bookbuild.writers.pdf.variants import VARIANTS, Variant
 class _Chapter:
     title: str              # for the running head
     html: Markup
+    notes: NoteGroup | None  # when notes go at the end of each chapter
 
 
 @dataclass
@@ -97,8 +98,8 @@ class PdfWriter:
         parts = PartRenderer(book, view, shape, self.variant.crop_marks, context.iso)
         pad = parts.render("pdf/pad.html")
 
-        chapters = [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter))
-                    for chapter in book.chapters]
+        chapters = [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter),
+                             view.notes_of(chapter)) for chapter in book.chapters]
         text = parts.render("pdf/main.html", chapters=chapters)
         text_pages = read_pages(text)
         text_folios = [str(i + 1) for i in range(len(text.pages))]
@@ -108,7 +109,7 @@ class PdfWriter:
         back_start = len(text_folios) + 1
         back = None
         back_pages = PartPages(count=0)
-        if book.notes or book.bibliography_blocks:
+        if (book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks:
             calls = {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
                      for note in book.notes}
             back = parts.render("pdf/back.html", first_folio=back_start, heads={})
@@ -119,7 +120,7 @@ class PdfWriter:
 
         entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id),
                                   _folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
-        if book.notes:
+        if book.notes and not view.notes_at_chapter_end:
             entries.append(_ContentsEntry(Markup("Notes"), "#endnotes",
                                           _folio_of(back_pages, "endnotes", back_folios)))
         if book.bibliography_blocks:

@@ -1,0 +1,110 @@
+"""Verify stage: read the finished EPUB, HTML and PDF back and prove they hold the same notes.
+
+Every edition must have every note of the model, in the model's order, with the number the model
+gave it and the same text, and every note call and note must link to the other. Texts are
+compared word for word (letters and digits: the print edition hyphenates and breaks lines);
+EPUB and web editions, written from the same markup, must agree character for character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bookbuild.ast import stringify
+from bookbuild.diagnostics import Diagnostic, Place, Severity
+from bookbuild.model import Book, Note
+from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
+
+CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
+         "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
+         "edition-missing": Severity.WARNING}
+
+
+@dataclass
+class Report:
+    editions: list[Edition] = field(default_factory=list)
+    findings: list[Diagnostic] = field(default_factory=list)
+    notes: int = 0
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.is_error for f in self.findings)
+
+    def add(self, code: str, message: str, place: Place) -> None:
+        self.findings.append(Diagnostic(code, CODES[code], message, place))
+
+
+def words(text: str) -> str:
+    return " ".join(w.casefold() for w in re.findall(r"\w+", text))
+
+
+def edition_paths(book: Book, out: Path) -> dict[str, Path]:
+    return {"EPUB": out / f"{book.config.slug}.epub", "HTML": out / "html",
+            "PDF": out / f"{book.config.slug}.pdf"}
+
+
+def verify(book: Book, out: Path) -> Report:
+    report = Report(notes=len(book.notes))
+    readers = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf}
+    for name, path in edition_paths(book, out).items():
+        if not path.exists():
+            report.add("edition-missing", f"no {name} edition at {path}; build it to verify it",
+                       Place(str(path)))
+            continue
+        edition = readers[name](path)
+        report.editions.append(edition)
+        _compare(report, book, edition)
+    _compare_screen_editions(report, book)
+    return report
+
+
+def _compare(report: Report, book: Book, edition: Edition) -> None:
+    found = {note.seq: note for note in edition.notes}
+    order = [note.seq for note in edition.notes]
+    expected = [note.seq for note in book.notes]
+    if order != expected and sorted(order) == expected:
+        first = next(i for i, (a, b) in enumerate(zip(order, expected, strict=True)) if a != b)
+        note = book.notes[first]
+        report.add("notes-order", f"the {edition.name} edition has the notes out of order from "
+                   f"note {note.number}; rebuild it", note.place)
+    for note in book.notes:
+        read = found.get(note.seq)
+        if read is None:
+            report.add("notes-missing", f"the {edition.name} edition lacks note {note.number} "
+                       f"({_excerpt(_model_text(note))}); rebuild it", note.place)
+            continue
+        if read.number != note.number:
+            report.add("notes-differ", f"note {note.number} is numbered {read.number} in the "
+                       f"{edition.name} edition", note.place)
+        if words(read.text) != words(_model_text(note)):
+            report.add("notes-differ", f"note {note.number} reads differently in the {edition.name} "
+                       f"edition: “{_excerpt(read.text)}” instead of “{_excerpt(_model_text(note))}”",
+                       note.place)
+    for link in edition.broken_links[:20]:
+        report.add("note-links", f"a note link is broken in the {edition.name} edition: {link}",
+                   Place(book.chapters[0].file if book.chapters else "book.yaml"))
+
+
+def _compare_screen_editions(report: Report, book: Book) -> None:
+    screens = {e.name: {n.seq: n for n in e.notes} for e in report.editions if e.name in ("EPUB", "HTML")}
+    if len(screens) < 2:
+        return
+    epub, web = screens["EPUB"], screens["HTML"]
+    for note in book.notes:
+        a, b = epub.get(note.seq), web.get(note.seq)
+        if a is not None and b is not None and a.text != b.text:
+            report.add("notes-differ", f"note {note.number} differs between the EPUB "
+                       f"(“{_excerpt(a.text)}”) and the HTML (“{_excerpt(b.text)}”)", note.place)
+
+
+def _model_text(note: Note) -> str:
+    return stringify(note.blocks)
+
+
+def _excerpt(text: str, size: int = 60) -> str:
+    return text if len(text) <= size else text[:size - 1] + "…"
+
+
+__all__ = ["ReadNote", "Report", "verify"]

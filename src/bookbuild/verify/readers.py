@@ -1,0 +1,190 @@
+"""Verify stage: read the notes back out of each finished edition.
+
+Each reader returns the notes as a reader of that edition meets them: in document order, with the
+number printed and the text, back links and printed numbers left out. They know the editions'
+markup (note-N ids, DPUB-ARIA roles) but nothing of how it was made.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lxml import etree, html
+from pypdf import PdfReader
+
+from bookbuild.preflight.content import Font, PageReader, Run
+
+NOTE_ID = re.compile(r"note-(\d+)")
+
+
+@dataclass(frozen=True)
+class ReadNote:
+    seq: int            # from its id, note-<seq>
+    number: int         # as printed
+    text: str
+
+
+@dataclass
+class Edition:
+    """What one edition holds: its notes, and its note links that lead nowhere."""
+
+    name: str
+    notes: list[ReadNote] = field(default_factory=list)
+    broken_links: list[str] = field(default_factory=list)
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _note_text(item: etree._Element) -> str:
+    clone = copy.deepcopy(item)
+    for element in clone.xpath(".//*[@role='doc-backlink' or contains(@class, 'note-number')]"):
+        parent = element.getparent()
+        previous = element.getprevious()
+        tail = element.tail or ""
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+        parent.remove(element)
+    return _squeeze("".join(clone.itertext()))
+
+
+def _read_documents(edition: Edition, documents: list[tuple[str, etree._Element]]) -> None:
+    ids = {(name, element.get("id")) for name, root in documents for element in root.iter()
+           if isinstance(element.tag, str) and element.get("id")}
+    for name, root in documents:
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                continue
+            match = NOTE_ID.fullmatch(element.get("id") or "")
+            if match and element.tag.split("}")[-1] == "li":
+                edition.notes.append(ReadNote(int(match.group(1)), int(element.get("value", 0)),
+                                              _note_text(element)))
+            if element.get("role") in ("doc-noteref", "doc-backlink"):
+                href = element.get("href", "")
+                page, _, fragment = href.partition("#")
+                if (page or name, fragment) not in ids:
+                    edition.broken_links.append(f"{name}: {href}")
+
+
+def read_epub(path: Path) -> Edition:
+    edition = Edition("EPUB")
+    with zipfile.ZipFile(path) as archive:
+        opf_name = next(n for n in archive.namelist() if n.endswith(".opf"))
+        opf = etree.fromstring(archive.read(opf_name))
+        folder = opf_name.rpartition("/")[0]
+        ns = {"opf": "http://www.idpf.org/2007/opf"}
+        hrefs = {item.get("id"): item.get("href") for item in opf.xpath("//opf:item", namespaces=ns)}
+        spine = [hrefs[ref.get("idref")] for ref in opf.xpath("//opf:itemref", namespaces=ns)]
+        documents = [(href, etree.fromstring(archive.read(f"{folder}/{href}" if folder else href)))
+                     for href in spine]
+    _read_documents(edition, documents)
+    return edition
+
+
+def read_html(folder: Path) -> Edition:
+    edition = Edition("HTML")
+    index = html.parse(str(folder / "index.html")).getroot()
+    pages = ["index.html"] + list(dict.fromkeys(
+        href.split("#")[0] for href in index.xpath("//nav[@id='contents']//a/@href")))
+    documents = [(page, html.parse(str(folder / page)).getroot()) for page in pages
+                 if (folder / page).is_file()]
+    _read_documents(edition, documents)
+    return edition
+
+
+def read_pdf(path: Path) -> Edition:
+    """Notes start at their named destinations (note-<seq>); a note ends where the next
+    destination on its pages begins. Running heads and folios are outside the text block."""
+    edition = Edition("PDF")
+    reader = PdfReader(str(path))
+    pages = reader.pages
+    page_numbers = {page.indirect_reference.idnum: index for index, page in enumerate(pages)}
+    marks: list[tuple[int, float, str]] = []
+    for name, dest in reader.named_destinations.items():
+        page_ref: Any = dest.get("/Page")
+        index = page_numbers.get(getattr(page_ref, "idnum", None)) if page_ref is not None else None
+        if index is not None and dest.get("/Top") is not None:
+            marks.append((index, float(dest["/Top"]), str(name)))
+    notes = sorted((m for m in marks if NOTE_ID.fullmatch(m[2])), key=lambda m: (m[0], -m[1]))
+    if not notes:
+        return edition
+    note_pages = {m[0] for m in notes} | {m[0] + 1 for m in notes}
+    boundaries = sorted((m for m in marks if m[0] in note_pages), key=lambda m: (m[0], -m[1]))
+    runs = _text_runs(reader, sorted(note_pages & set(range(len(pages)))))
+    _check_pdf_links(edition, pages, {m[2] for m in marks})
+    for start in notes:
+        following = next((b for b in boundaries if (b[0], -b[1]) > (start[0], -start[1])), None)
+        text = _between(runs, start, following)
+        match = re.match(r"\s*(\d+)\.\s*", text)
+        number = int(match.group(1)) if match else 0
+        body = text[match.end():] if match else text
+        edition.notes.append(ReadNote(int(start[2][5:]), number, _squeeze(body)))
+    return edition
+
+
+def _text_runs(pdf: PdfReader, indexes: list[int]) -> dict[int, list[Run]]:
+    fonts: dict[int, Font] = {}
+    runs: dict[int, list[Run]] = {}
+    for index in indexes:
+        page = pdf.pages[index]
+        x0, y0, x1, y1 = (float(v) for v in page.trimbox)
+        height = y1 - y0
+        reader = PageReader(fonts, (x0, y0, x1, y1), keep_text=True)
+        resources = page.get("/Resources")
+        if page.get_contents() is not None and resources is not None:
+            reader.read(page.get_contents(), resources.get_object(), pdf)
+        # The text block: running heads sit above 92% of the page, folios below 9.5%.
+        runs[index] = [run for run in reader.result.runs
+                       if y0 + 0.095 * height < run.y < y1 - 0.075 * height]
+    return runs
+
+
+def _between(runs: dict[int, list[Run]], start: tuple[int, float, str],
+             end: tuple[int, float, str] | None) -> str:
+    lines: list[tuple[int, float, float, str]] = []
+    for index, page_runs in runs.items():
+        for run in page_runs:
+            key = (index, -run.y)
+            if key < (start[0], -start[1]) or (end is not None and key >= (end[0], -end[1])):
+                continue
+            lines.append((index, -run.y, run.x, run.text))
+    lines.sort()
+    text = ""
+    previous: tuple[int, float] | None = None
+    for index, y, _, piece in lines:
+        if previous is not None and (index, y) != previous:
+            # A new line: a hyphen WeasyPrint added (U+2010) joins the word; else a space.
+            text = text[:-1] if text.endswith("\u2010") else text + " "
+        text += piece
+        previous = (index, y)
+    return text
+
+
+def _check_pdf_links(edition: Edition, pages: list[Any], names: set[str]) -> None:
+    targets: set[str] = set()
+    for page in pages:
+        for annotation in page.get("/Annots") or []:
+            annotation = annotation.get_object()
+            dest = annotation.get("/Dest")
+            action = annotation.get("/A")
+            if dest is None and action is not None:
+                dest = action.get_object().get("/D")
+            if isinstance(dest, (str, bytes)):
+                name = dest.decode() if isinstance(dest, bytes) else str(dest)
+                targets.add(name)
+                if name not in names:
+                    edition.broken_links.append(f"link to {name}")
+    for name in names:
+        match = NOTE_ID.fullmatch(name)
+        if match and f"noteref-{match.group(1)}" not in targets:
+            edition.broken_links.append(f"no link back from {name}")
+        if match and name not in targets:
+            edition.broken_links.append(f"no call links to {name}")
