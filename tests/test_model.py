@@ -99,3 +99,12 @@ def test_citations_and_footnotes_share_one_sequence(tmp_path: Path) -> None:
     ]
     assert [(c.key, c.note, c.place.line) for c in book.citations] == [
         ("k", 1, 3), ("k", 2, 5), ("k", 3, 3)]
+
+
+def test_reserved_ids_are_renamed_not_taken(tmp_path: Path) -> None:
+    book = load_book(tmp_path, "title: T\n", {
+        "01.md": "# One\n\n## Notes {#endnotes}\n\nText []{#page-3} and [a link](#endnotes).\n"})
+    ids = sorted(book.anchors)
+    assert "endnotes" not in ids and "page-3" not in ids
+    assert "endnotes-id-1" in ids and "page-3-1" in ids
+    assert [(a.id, a.place.line) for a in book.reserved_ids] == [("endnotes", 3), ("page-3", 5)]

@@ -118,6 +118,7 @@ def test_verify_command_passes_and_catches_a_difference(editions: Path, tmp_path
     assert result.code == 1
     assert "01-one.md:" in result.stdout
     assert "note 6 reads differently in the HTML edition" in result.stdout
+    assert "“said elsewhere” instead of “said in the table”" in result.stdout
     assert "note 5 is numbered 50 in the HTML edition" in result.stdout
 
 
@@ -149,3 +150,43 @@ def test_ten_days_verifies(ten_days: Path) -> None:
     result = bookbuild("verify", "--manuscript", corpus_book("reed-ten-days"), "--out", ten_days)
     assert result.code == 0, result.stdout
     assert "verified: 20 notes agree" in result.stdout
+
+
+# Notes shaped like the Gibbon corpus: editor's sub-notes that open with a superscript mark,
+# a table inside a note, and one note long enough to run over more than two printed pages.
+LONG = " ".join(f"word{i}" for i in range(2200))
+APPARATUS = f"""# Apparatus
+
+Gibbon's text[^g] with an editor's table[^t] and a very long note[^long] and one more[^z].
+
+[^g]: See De Civitate Dei, iv 29.^m^
+
+    ^m^ The turn of the sentence is Augustin's. —M.
+[^t]: Smyth subjoins this list:—
+
+      ------------- ------------------------------------ -------------
+      Posthumus.    Of those whose coins are undoubtedly  Valens.
+                    true, and a cell long enough to wrap
+
+      Victorinus    Celsus.                               Saturninus.
+      ------------- ------------------------------------ -------------
+
+[^long]: {LONG}
+[^z]: The last note.
+"""
+
+
+def test_notes_with_superscripts_tables_and_many_pages_verify(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: Apparatus\n", {"01-apparatus.md": APPARATUS})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    pdf = read_pdf(tmp_path / "out" / "apparatus.pdf").notes
+    assert [note.text.replace("\u2010", "") for note in pdf][0] == \
+        "See De Civitate Dei, iv 29.m m The turn of the sentence is Augustin’s. —M."
+    assert pdf[2].text.split() == LONG.split()        # all 2,200 words, over three pages
+    assert pdf[3].text == "The last note."
+    epub = read_epub(tmp_path / "out" / "apparatus.epub").notes
+    assert "Posthumus. Of those whose coins are undoubtedly true" in epub[1].text
+    verified = bookbuild("verify", "--manuscript", book, "--out", tmp_path / "out")
+    assert verified.code == 0, verified.stdout
+    assert "verified: 4 notes agree" in verified.stdout

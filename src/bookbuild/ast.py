@@ -19,6 +19,10 @@ ATTR_INDEX = {"Header": 1, "CodeBlock": 0, "Div": 0, "Table": 0, "Figure": 0,
 # Node types whose text is written in the manuscript, and where that text is.
 _TEXT = {"Str": None, "Code": 1, "Math": 1, "RawInline": 1, "CodeBlock": 1, "RawBlock": 1}
 _SPACES = {"Space", "SoftBreak", "LineBreak"}
+_SPACE_NODE = {"t": "Space"}
+# Block types: their text ends where the next block's begins, so a space separates them.
+_BLOCKS = {"Para", "Plain", "Header", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
+           "BulletList", "DefinitionList", "HorizontalRule", "Table", "Figure", "Div", "LineBlock"}
 WORD = re.compile(r"\w+")
 
 
@@ -47,7 +51,13 @@ def iter_nodes(value: object, skip: frozenset[str] = frozenset()) -> Iterator[No
                 stack.extend(reversed(list(item.values())))
                 continue
             yield item
+            if t in _BLOCKS:
+                stack.append(_SPACE_NODE)
             if t in skip or "c" not in item or isinstance(item["c"], (str, int)):
+                continue
+            if t == "LineBlock":                # lines are separated, as readers see them
+                lines = [part for line in item["c"] for part in (line, _SPACE_NODE)]
+                stack.append(lines)
                 continue
             # A citation's records hold its source prefix and suffix; readers see its content.
             stack.append(item["c"][1] if t == "Cite" else item["c"])

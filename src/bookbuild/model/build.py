@@ -141,6 +141,8 @@ class _BookBuilder:
         return renames
 
     def _unique(self, base: str) -> str:
+        if is_reserved_id(f"{base}-1"):         # "endnotes", "page"...: every suffix is taken
+            base += "-id"
         number = 1
         while (candidate := f"{base}-{number}") in self.anchors or candidate in self.explicit_ids \
                 or is_reserved_id(candidate):

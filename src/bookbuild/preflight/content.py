@@ -57,6 +57,7 @@ class Run:
     y: float
     size: float
     text: str
+    end: float = 0.0        # where the text stops along the line
 
 
 @dataclass
@@ -227,7 +228,7 @@ class PageReader:
             result.missing.append("".join(font.unicode.get(g, "□") for g in glyphs))
         if self.keep_text:
             text = "".join(font.unicode.get(g, "") for g in glyphs)
-            result.runs.append(Run(start[0], start[1], size, text))
+            result.runs.append(Run(start[0], start[1], size, text, end[0]))
 
 
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")

@@ -7,6 +7,7 @@ markup (note-N ids, DPUB-ARIA roles) but nothing of how it was made.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import re
 import zipfile
@@ -20,6 +21,8 @@ from pypdf import PdfReader
 from bookbuild.preflight.content import Font, PageReader, Run
 
 NOTE_ID = re.compile(r"note-(\d+)")
+_SEPARATE = {"p", "div", "br", "td", "th", "tr", "li", "dt", "dd", "blockquote", "pre",
+             "figcaption", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "hr"}
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,13 @@ def _note_text(item: etree._Element) -> str:
         else:
             parent.text = (parent.text or "") + tail
         parent.remove(element)
+    for element in clone.iter():
+        # A reader sees table cells, paragraphs and line breaks apart, though the markup may
+        # put no space between them.
+        if isinstance(element.tag, str) and element.tag.split("}")[-1] in _SEPARATE:
+            element.tail = " " + (element.tail or "")
+            if element.text is not None or len(element):
+                element.text = " " + (element.text or "")
     return _squeeze("".join(clone.itertext()))
 
 
@@ -105,23 +115,30 @@ def read_pdf(path: Path) -> Edition:
     destination on its pages begins. Running heads and folios are outside the text block."""
     edition = Edition("PDF")
     reader = PdfReader(str(path))
-    pages = reader.pages
-    page_numbers = {page.indirect_reference.idnum: index for index, page in enumerate(pages)}
+    pages = list(reader.pages)
+    page_numbers = {getattr(page.indirect_reference, "idnum", None): index
+                    for index, page in enumerate(pages)}
     marks: list[tuple[int, float, str]] = []
     for name, dest in reader.named_destinations.items():
         page_ref: Any = dest.get("/Page")
         index = page_numbers.get(getattr(page_ref, "idnum", None)) if page_ref is not None else None
         if index is not None and dest.get("/Top") is not None:
-            marks.append((index, float(dest["/Top"]), str(name)))
+            marks.append((index, float(dest["/Top"]), str(name)))  # type: ignore[arg-type]
     notes = sorted((m for m in marks if NOTE_ID.fullmatch(m[2])), key=lambda m: (m[0], -m[1]))
     if not notes:
         return edition
-    note_pages = {m[0] for m in notes} | {m[0] + 1 for m in notes}
-    boundaries = sorted((m for m in marks if m[0] in note_pages), key=lambda m: (m[0], -m[1]))
-    runs = _text_runs(reader, sorted(note_pages & set(range(len(pages)))))
-    _check_pdf_links(edition, pages, {m[2] for m in marks})
+    boundaries = sorted(marks, key=lambda m: (m[0], -m[1]))
+    keys = [(b[0], -b[1]) for b in boundaries]
+    spans: list[tuple[tuple[int, float, str], tuple[int, float, str] | None]] = []
     for start in notes:
-        following = next((b for b in boundaries if (b[0], -b[1]) > (start[0], -start[1])), None)
+        after = bisect.bisect_right(keys, (start[0], -start[1]))
+        spans.append((start, boundaries[after] if after < len(boundaries) else None))
+    # A note runs from its own page to the page where the next destination is (or the next).
+    wanted = {page for start, end in spans
+              for page in range(start[0], (end[0] if end is not None else start[0] + 1) + 1)}
+    runs = _text_runs(reader, sorted(wanted & set(range(len(pages)))))
+    _check_pdf_links(edition, pages, {m[2] for m in marks})
+    for start, following in spans:
         text = _between(runs, start, following)
         match = re.match(r"\s*(\d+)\.\s*", text)
         number = int(match.group(1)) if match else 0
@@ -149,23 +166,51 @@ def _text_runs(pdf: PdfReader, indexes: list[int]) -> dict[int, list[Run]]:
 
 def _between(runs: dict[int, list[Run]], start: tuple[int, float, str],
              end: tuple[int, float, str] | None) -> str:
-    lines: list[tuple[int, float, float, str]] = []
-    for index, page_runs in runs.items():
-        for run in page_runs:
-            key = (index, -run.y)
-            if key < (start[0], -start[1]) or (end is not None and key >= (end[0], -end[1])):
-                continue
-            lines.append((index, -run.y, run.x, run.text))
-    lines.sort()
+    last = end[0] if end is not None else start[0] + 1
+    chosen = sorted(((index, -run.y, run) for index in range(start[0], last + 1)
+                     for run in runs.get(index, []) if _within((index, -run.y), start, end)),
+                    key=lambda item: item[:2])
     text = ""
-    previous: tuple[int, float] | None = None
-    for index, y, _, piece in lines:
-        if previous is not None and (index, y) != previous:
+    for line in _lines(chosen):
+        if text:
             # A new line: a hyphen WeasyPrint added (U+2010) joins the word; else a space.
             text = text[:-1] if text.endswith("\u2010") else text + " "
-        text += piece
-        previous = (index, y)
+        text += _join(sorted(line, key=lambda run: run.x))
     return text
+
+
+def _join(line: list[Run]) -> str:
+    """One line's runs as text: a gap wider than a thin space between two runs is a word space
+    (WeasyPrint positions a word that follows a superscript rather than printing the space)."""
+    text = ""
+    previous: Run | None = None
+    for run in line:
+        if (previous is not None and run.x - previous.end > 0.15 * min(run.size, previous.size)
+                and not text.endswith(" ") and not run.text.startswith(" ")):
+            text += " "
+        text += run.text
+        previous = run
+    return text
+
+
+def _within(key: tuple[int, float], start: tuple[int, float, str],
+            end: tuple[int, float, str] | None) -> bool:
+    return key >= (start[0], -start[1]) and (end is None or key < (end[0], -end[1]))
+
+
+def _lines(chosen: list[tuple[int, float, Run]]) -> list[list[Run]]:
+    """Runs grouped into printed lines: a superscript sits a little above its line's baseline,
+    so runs on one page within half a line of the line's first run belong to it."""
+    lines: list[list[Run]] = []
+    current: tuple[int, float, float] | None = None        # page, baseline, size
+    for index, y, run in chosen:
+        if current is not None and index == current[0] and y - current[1] < 0.6 * max(current[2], run.size):
+            lines[-1].append(run)
+            current = (index, max(current[1], y), max(current[2], run.size))
+            continue
+        lines.append([run])
+        current = (index, y, run.size)
+    return lines
 
 
 def _check_pdf_links(edition: Edition, pages: list[Any], names: set[str]) -> None:
