@@ -37,13 +37,7 @@ check: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-bench-verify: $(STAMP)
-	$(BOOKBUILD) verify --manuscript $(MANUSCRIPT) --out $(OUT)
-
-preflight: $(STAMP)
-	$(BOOKBUILD) preflight --manuscript $(MANUSCRIPT) --out $(OUT)
-
-check: $(STAMP)
+bench-check: $(STAMP)
 	$(BIN)/python bench/bench_check.py
 
 lint: $(STAMP)

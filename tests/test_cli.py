@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from conftest import MANUSCRIPT, bookbuild
+from conftest import MANUSCRIPT, ROOT, bookbuild
 
 
 def write_book(root: Path, config: str, chapters: dict[str, str | bytes]) -> Path:
@@ -128,3 +129,16 @@ def test_build_never_writes_into_the_manuscript(tmp_path: Path) -> None:
     result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
     assert result.code == 0, result.stderr
     assert {p: p.read_bytes() for p in book.rglob("*")} == before
+
+
+def test_every_makefile_target_runs_the_command_it_names() -> None:
+    targets = {"all": "bookbuild build", "epub": "--format epub", "pdf": "--format pdf",
+               "html": "--format html", "proof": "--format proof", "check": "bookbuild check",
+               "verify": "bookbuild verify", "preflight": "bookbuild preflight",
+               "test": "-m pytest", "bench-check": "bench/bench_check.py", "lint": "ruff check"}
+    for target, command in targets.items():
+        # -o: take the virtualenv as up to date, so only the target's own recipe prints.
+        done = subprocess.run(["make", "-n", "-o", ".venv/.installed", target], cwd=ROOT,
+                              capture_output=True, text=True, check=False)
+        assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
+        assert command in done.stdout, (target, done.stdout)
