@@ -190,3 +190,21 @@ def test_notes_with_superscripts_tables_and_many_pages_verify(tmp_path: Path) ->
     verified = bookbuild("verify", "--manuscript", book, "--out", tmp_path / "out")
     assert verified.code == 0, verified.stdout
     assert "verified: 4 notes agree" in verified.stdout
+
+
+def test_ibid_only_for_the_work_of_the_note_just_before(tmp_path: Path) -> None:
+    text = ("# One\n\nFirst [@lewin1968, p. 1]. Other work [@sartre1991, p. 2]. Back [@lewin1968, p. 3]."
+            " Again [@lewin1968, p. 4]. An aside[^x]. Once more [@lewin1968, p. 5].\n\n"
+            "[^x]: An author's note that cites nothing.\n")
+    book = write_book(tmp_path / "m", "title: Ibid\nbibliography: refs.bib\nnotes:\n  ibid: true\n",
+                      {"refs.bib": BIB, "01-one.md": text})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out", "--format", "html")
+    assert result.code == 0, result.stderr
+    assert [n.text for n in read_html(tmp_path / "out" / "html").notes] == [
+        "Moshe Lewin, Lenin’s Last Struggle (New York: Pantheon, 1968), 1.",
+        "Jean-Paul Sartre, Critique of Dialectical Reason (London: Verso, 1991), 2.",
+        "Lewin, Lenin’s Last Struggle, 3.",          # another work came between: a short form
+        "Ibid., 4.",
+        "An author’s note that cites nothing.",
+        "Lewin, Lenin’s Last Struggle, 5.",          # an uncited note came between
+    ]
