@@ -12,7 +12,7 @@ from html import escape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
-from bookbuild.ast import Node
+from bookbuild.ast import Node, stringify
 
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
                "UpperAlpha": "A"}
@@ -49,9 +49,12 @@ class HtmlRenderer:
     """Pandoc blocks and inlines to XHTML. One instance per edition."""
 
     def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False,
-                 page_breaks: dict[str, list[tuple[int, str]]] | None = None) -> None:
+                 page_breaks: dict[str, list[tuple[int, str]]] | None = None,
+                 scroll_tables: bool = False) -> None:
         self.links = links
         self.epub = epub
+        # On the web a wide table scrolls sideways in its own box instead of widening the page.
+        self.scroll_tables = scroll_tables
         self.note_numbers = note_numbers
         # Print page breaks to mark, per block key: (word characters before the break, folio).
         self.page_breaks = page_breaks or {}
@@ -129,7 +132,7 @@ class HtmlRenderer:
 
     def _marker(self, folio: str) -> str:
         return (f'<span id="page-{attr_value(folio)}" class="page-break" role="doc-pagebreak"'
-                f'{self.epub_type("pagebreak")} aria-label="{attr_value(folio)}"></span>')
+                f'{self.epub_type("pagebreak")} title="{attr_value(folio)}"></span>')
 
     def _str(self, value: str) -> str:
         if not self._pending:
@@ -231,6 +234,10 @@ class HtmlRenderer:
         if foot[1]:
             parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns) + "</tfoot>\n")
         parts.append("</table>\n")
+        if self.scroll_tables:
+            label = attr_value("Table: " + stringify(caption) if caption else "Table")
+            parts.insert(0, f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n')
+            parts.append("</div>\n")
         return "".join(parts)
 
     def _rows(self, rows: Any, tag: str, aligns: list[str | None],

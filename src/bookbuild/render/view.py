@@ -45,7 +45,7 @@ class EditionView:
     for screens) or 'number' (the note's number is the link, for print)."""
 
     def __init__(self, book: Book, links: Links, epub: bool = False, backlink: str = "end",
-                 keyed: bool = False) -> None:
+                 keyed: bool = False, web: bool = False) -> None:
         self.book = book
         self.config = book.config
         self.links = links
@@ -58,7 +58,7 @@ class EditionView:
                 breaks.setdefault(key, []).append((words, folio))
         self.renderer = HtmlRenderer(links, book.config.lang,
                                      {note.seq: note.number for note in book.notes}, epub=epub,
-                                     page_breaks=breaks)
+                                     page_breaks=breaks, scroll_tables=web)
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))

@@ -1,0 +1,65 @@
+"""Write stage: the HTML edition's stylesheets, scripts and fonts, all inside its folder.
+
+The fonts are cut down to the characters the pages use and compressed as WOFF2 (a tenth of the
+3.4 MB of the full family), and travel with their licences, as the SIL Open Font License asks.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+from pathlib import Path
+
+from fontTools.ttLib import TTFont
+
+from bookbuild.resources import style_file
+from bookbuild.writers.fonts import font_faces_css, subset_fonts
+
+STYLESHEETS = ("fonts.css", "book.css", "html.css")
+SCRIPTS = ("book.js", "search.js")
+LICENCES = ("OFL.txt", "LICENSE-DejaVu.txt")
+
+
+def copy_assets(root: Path, text: str) -> None:
+    """css/, js/ and fonts/ under `root`; `text` is every page, to choose the glyphs kept."""
+    fonts = {name: _woff2(data) for name, data in subset_fonts(_visible(text)).items()}
+    (root / "fonts").mkdir()
+    for name, data in sorted(fonts.items()):
+        (root / "fonts" / _woff2_name(name)).write_bytes(data)
+    for licence in LICENCES:
+        if licence != "LICENSE-DejaVu.txt" or "BookbuildSymbols-Regular.ttf" in fonts:
+            shutil.copyfile(style_file("fonts", licence), root / "fonts" / licence)
+    (root / "css").mkdir()
+    for name in STYLESHEETS:
+        css = style_file("css", name).read_text(encoding="utf-8")
+        if name == "fonts.css":
+            css = _as_woff2(font_faces_css(css, set(fonts)))
+        # The pages link fonts.css themselves: an @import would load it only after book.css.
+        css = re.sub(r'@import url\("fonts\.css"\);\n', "", css)
+        (root / "css" / name).write_text(css, encoding="utf-8")
+    (root / "js").mkdir()
+    for name in SCRIPTS:
+        shutil.copyfile(style_file("js", name), root / "js" / name)
+
+
+def _visible(html: str) -> str:
+    """The characters a reader can see: the text between tags, and attribute values (labels)."""
+    return re.sub(r"<[^>]*>", " ", html) + " ".join(re.findall(r'"([^"]*)"', html))
+
+
+def _woff2(data: bytes) -> bytes:
+    font = TTFont(io.BytesIO(data))
+    font.flavor = "woff2"
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def _woff2_name(name: str) -> str:
+    return Path(name).stem + ".woff2"
+
+
+def _as_woff2(css: str) -> str:
+    return re.sub(r'url\("\.\./fonts/([^"]+)\.ttf"\) format\("truetype"\)',
+                  r'url("../fonts/\1.woff2") format("woff2")', css)
