@@ -17,7 +17,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html proof preflight verify check test lint bench-check clean distclean
+.PHONY: all epub pdf html proof preflight verify check serve test lint bench-check clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
@@ -33,6 +33,10 @@ preflight: $(STAMP)
 
 check: $(STAMP)
 	$(BOOKBUILD) check --manuscript $(MANUSCRIPT)
+
+# The HTML edition on http://127.0.0.1:8000/, rebuilt and reloaded on every save; Ctrl-C stops.
+serve: $(STAMP)
+	$(BOOKBUILD) serve --manuscript $(MANUSCRIPT) --out $(OUT)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

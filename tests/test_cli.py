@@ -135,6 +135,7 @@ def test_every_makefile_target_runs_the_command_it_names() -> None:
     targets = {"all": "bookbuild build", "epub": "--format epub", "pdf": "--format pdf",
                "html": "--format html", "proof": "--format proof", "check": "bookbuild check",
                "verify": "bookbuild verify", "preflight": "bookbuild preflight",
+               "serve": "bookbuild serve",
                "test": "-m pytest", "bench-check": "bench/bench_check.py", "lint": "ruff check"}
     for target, command in targets.items():
         # -o: take the virtualenv as up to date, so only the target's own recipe prints.

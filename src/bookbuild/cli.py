@@ -1,4 +1,4 @@
-"""The command line: `bookbuild build` and `bookbuild check`.
+"""The command line: `bookbuild build`, `check`, `preflight`, `verify` and `serve`.
 
 Exit status: 0 fine, 1 findings of severity error, 2 unusable input or usage, 3 a bug in
 bookbuild, 130 interrupted. Messages name the manuscript file and line; user mistakes never
@@ -17,10 +17,11 @@ from pathlib import Path
 
 from bookbuild import __version__
 from bookbuild.config import load_config
-from bookbuild.diagnostics import BookError, Diagnostic
+from bookbuild.diagnostics import BookError, Diagnostic, count_findings, plural, print_findings
 from bookbuild.pipeline import build, check, load
 from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
+from bookbuild.serve import ServeError, serve
 from bookbuild.verify import verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
@@ -39,8 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, progress))
     except BookError as exc:
-        _print_findings(exc.diagnostics, sys.stderr)
-        print(f"bookbuild: stopped: {_count(exc.diagnostics)}; nothing was written",
+        print_findings(exc.diagnostics, sys.stderr)
+        print(f"bookbuild: stopped: {count_findings(exc.diagnostics)}; nothing was written",
               file=sys.stderr)
         return EXIT_UNUSABLE
     except KeyboardInterrupt:
@@ -97,6 +98,16 @@ def _parser() -> argparse.ArgumentParser:
     verify_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                                help="where the editions are (default: dist)")
     verify_parser.set_defaults(run=_verify)
+
+    serve_parser = commands.add_parser(
+        "serve", parents=[common], help="serve the HTML edition, rebuilt on every change")
+    serve_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                              help="where the HTML edition goes (default: dist)")
+    serve_parser.add_argument("--host", default="127.0.0.1",
+                              help="the address to listen on (default: 127.0.0.1, this machine only)")
+    serve_parser.add_argument("--port", type=_port, default=8000,
+                              help="the port (default: 8000; 0 picks a free one)")
+    serve_parser.set_defaults(run=_serve)
     return parser
 
 
@@ -109,11 +120,18 @@ def _formats(value: str) -> list[str]:
     return names
 
 
+def _port(value: str) -> int:
+    if not value.isdigit() or int(value) > 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port; give a number from 1 to 65535, "
+                                         "or 0 for any free port")
+    return int(value)
+
+
 def _build(args: argparse.Namespace, progress: Progress) -> int:
     result = build(args.manuscript, args.out, args.format, progress, draft=args.draft)
-    _print_findings(result.findings, sys.stderr)
+    print_findings(result.findings, sys.stderr)
     if result.refused:
-        print(f"bookbuild: {_count(result.findings)}: no edition was written. See them with "
+        print(f"bookbuild: {count_findings(result.findings)}: no edition was written. See them with "
               f"'bookbuild check --manuscript {args.manuscript}', fix the errors, or write a draft "
               "anyway with 'bookbuild build --draft'", file=sys.stderr)
         return EXIT_FINDINGS
@@ -121,7 +139,7 @@ def _build(args: argparse.Namespace, progress: Progress) -> int:
         print(f"bookbuild: {rejected} failed its check and was not written; the previous file "
               "(if any) is unchanged", file=sys.stderr)
     if result.errors and not result.rejected:
-        print(f"bookbuild: draft written despite {_count(result.findings)}", file=sys.stderr)
+        print(f"bookbuild: draft written despite {count_findings(result.findings)}", file=sys.stderr)
     for output in result.outputs:
         print(f"wrote {output}")
     return EXIT_FINDINGS if result.rejected else EXIT_OK
@@ -144,9 +162,9 @@ def _check(args: argparse.Namespace, progress: Progress) -> int:
         for finding in findings:
             print(_annotation(finding, args.manuscript))
     else:
-        _print_findings(findings, sys.stdout)
-        print(f"{_count(findings)} in {_plural(summary['chapters'], 'chapter')} "
-              f"({_plural(summary['notes'], 'note')}, {_plural(summary['citations'], 'citation')})")
+        print_findings(findings, sys.stdout)
+        print(f"{count_findings(findings)} in {plural(summary['chapters'], 'chapter')} "
+              f"({plural(summary['notes'], 'note')}, {plural(summary['citations'], 'citation')})")
     return EXIT_FINDINGS if summary["errors"] else EXIT_OK
 
 
@@ -162,8 +180,8 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
                        crop_marks=args.proof)
     for line in report.facts():
         print(line)
-    _print_findings(report.findings, sys.stdout)
-    print("preflight passed" if report.passed else f"preflight failed: {_count(report.findings)}")
+    print_findings(report.findings, sys.stdout)
+    print("preflight passed" if report.passed else f"preflight failed: {count_findings(report.findings)}")
     return EXIT_OK if report.passed else EXIT_FINDINGS
 
 
@@ -174,14 +192,24 @@ def _verify(args: argparse.Namespace, progress: Progress) -> int:
         print(f"bookbuild: no edition in {args.out}; build them first with 'bookbuild build'",
               file=sys.stderr)
         return EXIT_UNUSABLE
-    _print_findings(report.findings, sys.stdout)
+    print_findings(report.findings, sys.stdout)
     names = ", ".join(edition.name for edition in report.editions)
     if report.passed:
-        print(f"verified: {_plural(report.notes, 'note')} agree, in order, number and text, "
+        print(f"verified: {plural(report.notes, 'note')} agree, in order, number and text, "
               f"with links both ways, in {names}")
         return EXIT_OK
-    print(f"verification failed: {_count(report.findings)}")
+    print(f"verification failed: {count_findings(report.findings)}")
     return EXIT_FINDINGS
+
+
+def _serve(args: argparse.Namespace, progress: Progress) -> int:
+    """Serve until Ctrl-C, which is the normal way to stop: exit status 0."""
+    try:
+        serve(args.manuscript, args.out, args.host, args.port, progress, debug=args.debug)
+    except ServeError as exc:
+        print(f"bookbuild: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    return EXIT_OK
 
 
 def _annotation(finding: Diagnostic, manuscript: Path) -> str:
@@ -194,17 +222,3 @@ def _annotation(finding: Diagnostic, manuscript: Path) -> str:
     fields.append(f"title={finding.code}")
     message = finding.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return f"::{level} {','.join(fields)}::{message}"
-
-
-def _print_findings(findings: list[Diagnostic], stream: object) -> None:
-    for finding in findings:
-        print(finding.to_text(), file=stream)  # type: ignore[call-overload]
-
-
-def _count(findings: list[Diagnostic]) -> str:
-    errors = sum(f.is_error for f in findings)
-    return f"{_plural(errors, 'error')}, {_plural(len(findings) - errors, 'warning')}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}{'s' * (count != 1)}"

@@ -7,8 +7,10 @@ to do about it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TextIO
 
 
 class Severity(StrEnum):
@@ -88,3 +90,19 @@ class BookError(Exception):
 def fail(code: str, message: str, place: Place) -> BookError:
     """A `BookError` with a single error, for `raise fail(...)`."""
     return BookError([error(code, message, place)])
+
+
+def print_findings(findings: Sequence[Diagnostic], stream: TextIO) -> None:
+    """One finding a line, `file:line: severity code: message`, as every command prints them."""
+    for finding in findings:
+        print(finding.to_text(), file=stream)
+
+
+def count_findings(findings: Sequence[Diagnostic]) -> str:
+    """'2 errors, 1 warning'."""
+    errors = sum(f.is_error for f in findings)
+    return f"{plural(errors, 'error')}, {plural(len(findings) - errors, 'warning')}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'s' * (count != 1)}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from functools import cache, lru_cache
 from pathlib import Path
 
 from fontTools import subset
@@ -30,8 +31,21 @@ FALLBACKS = {"BookbuildSymbols-Regular.ttf"}      # embedded only when the text 
 def subset_fonts(text: str) -> dict[str, bytes]:
     """Each font of the book face, holding only what `text` needs; a fallback font only if the
     text uses a character from it."""
-    used = {ord(char) for char in text}
+    used = frozenset(ord(char) for char in text)
     unicodes = used | _ALWAYS
+    return {path.name: _subset(path, unicodes) for path in font_files()
+            if path.name not in FALLBACKS or used & _characters(path)}
+
+
+@cache
+def _characters(path: Path) -> frozenset[int]:
+    return frozenset(TTFont(str(path)).getBestCmap())
+
+
+# Kept between builds in one process (`bookbuild serve`): an edit rarely adds a character, and
+# subsetting is most of the time an HTML rebuild takes.
+@lru_cache(maxsize=16)
+def _subset(path: Path, unicodes: frozenset[int]) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -41,18 +55,13 @@ def subset_fonts(text: str) -> dict[str, bytes]:
     # SIL Graphite tables: reading systems and browsers shape with OpenType, and fontTools
     # cannot subset these.
     options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
-    fonts: dict[str, bytes] = {}
-    for path in font_files():
-        font = TTFont(str(path))
-        if path.name in FALLBACKS and not used & set(font.getBestCmap()):
-            continue
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=unicodes)
-        subsetter.subset(font)
-        out = io.BytesIO()
-        font.save(out)
-        fonts[path.name] = out.getvalue()
-    return fonts
+    font = TTFont(str(path))
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=unicodes)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def font_faces_css(css: str, embedded: set[str]) -> str:

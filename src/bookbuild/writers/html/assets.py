@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -48,6 +49,7 @@ def _visible(html: str) -> str:
     return re.sub(r"<[^>]*>", " ", html) + " ".join(re.findall(r'"([^"]*)"', html))
 
 
+@lru_cache(maxsize=16)
 def _woff2(data: bytes) -> bytes:
     font = TTFont(io.BytesIO(data))
     font.flavor = "woff2"

@@ -1,0 +1,211 @@
+"""`bookbuild serve`: the HTML edition served, rebuilt when the manuscript changes, pages that
+reload themselves and show the errors, and a clean stop on Ctrl-C."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from bookbuild.serve.server import with_live_reload
+from bookbuild.serve.watch import Watcher
+from conftest import EPOCH, ROOT, bookbuild
+from test_cli import assert_clean_failure, write_book
+
+ONE = "# One\n\nThe first chapter, which leads to [the second](02-two.md#two).\n"
+TWO = "# Two {#two}\n\nThe second chapter.\n"
+SCRIPT = "/__bookbuild__/status"        # in the injected script, never in the files on disk
+ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
+
+
+@dataclass
+class Served:
+    process: subprocess.Popen[str]
+    url: str
+    stderr: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def serving(*args: str | Path) -> Iterator[Served]:
+    """`bookbuild serve --port 0 ...` in a subprocess, once it says where it serves."""
+    process = subprocess.Popen([sys.executable, "-m", "bookbuild", "serve", "--port", "0",
+                                *map(str, args)], cwd=ROOT, env=ENV, text=True,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    lines: queue.Queue[str] = queue.Queue()
+    served = Served(process, "")
+    assert process.stdout is not None and process.stderr is not None
+    _drain(process.stdout, lines.put)
+    _drain(process.stderr, served.stderr.append)
+    try:
+        line = lines.get(timeout=120)
+        assert line.startswith("serving http://127.0.0.1:") and line.endswith(" (Ctrl-C to stop)\n"), (
+            line, "".join(served.stderr))
+        served.url = line.split()[1]
+        yield served
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _drain(stream: IO[str], put: Callable[[str], None]) -> None:
+    """Read a pipe on a thread, so the server never blocks on a full one."""
+    def read() -> None:
+        for line in stream:
+            put(line)
+        put("")
+    threading.Thread(target=read, daemon=True).start()
+
+
+def get(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read().decode()
+
+
+def status(served: Served) -> dict[str, object]:
+    code, headers, body = get(served.url + SCRIPT.lstrip("/"))
+    assert code == 200 and headers["Cache-Control"] == "no-store"
+    result: dict[str, object] = json.loads(body)
+    return result
+
+
+def wait_for(what: str, condition: Callable[[], bool], served: Served, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert served.process.poll() is None, "".join(served.stderr)
+        assert time.monotonic() < deadline, f"{what}: not within {timeout} s\n{''.join(served.stderr)}"
+        time.sleep(0.1)
+
+
+def raw(served: Served, path: str) -> tuple[int, str]:
+    """A request sent exactly as written: urllib would tidy the dots away."""
+    host, port = served.url.removeprefix("http://").rstrip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode(errors="replace")
+    finally:
+        connection.close()
+
+
+def test_serve_rebuilds_on_every_change_and_reports_errors(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: Served Book\n", {"01-one.md": ONE, "02-two.md": TWO})
+    out = tmp_path / "out"
+    chapter = book / "01-one.md"
+    with serving("--manuscript", book, "--out", out) as served:
+        for page in ("", "01-one.html"):
+            code, headers, body = get(served.url + page)
+            assert code == 200 and headers["Cache-Control"] == "no-store"
+            assert SCRIPT in body and body.index(SCRIPT) < body.rindex("</body>")
+            assert SCRIPT not in (out / "html" / (page or "index.html")).read_text(encoding="utf-8")
+        first = status(served)
+        assert first["errors"] == [] and first["stale"] is False
+
+        chapter.write_text(ONE + "\nA sentence added while serving.\n", encoding="utf-8")
+        wait_for("the edit served", lambda: "added while serving" in get(served.url + "01-one.html")[2]
+                 and status(served)["build"] != first["build"], served)
+
+        # An error the checks find: a draft is served, and the error is reported at its line.
+        with chapter.open("a", encoding="utf-8") as text:
+            text.write("\nSee [nowhere](#no-such-anchor).\n")
+        broken_line = chapter.read_text(encoding="utf-8").count("\n")
+        wait_for("the broken link reported", lambda: bool(status(served)["errors"]), served)
+        [found] = status(served)["errors"]  # type: ignore[misc]
+        assert (found["file"], found["line"], found["code"]) == ("01-one.md", broken_line, "broken-link")
+        assert "nowhere" in get(served.url + "01-one.html")[2]
+
+        # Input that cannot be built: the last edition stays served, the errors are reported.
+        (book / "book.yaml").write_text("title: Served Book\nlang: english\n", encoding="utf-8")
+        wait_for("the invalid book.yaml reported", lambda: status(served)["stale"] is True, served)
+        [found] = status(served)["errors"]  # type: ignore[misc]
+        assert (found["file"], found["line"], found["code"]) == ("book.yaml", 2, "config-invalid")
+        code, _, body = get(served.url + "01-one.html")
+        assert code == 200 and "nowhere" in body
+
+        (book / "book.yaml").write_text("title: Served Book\n", encoding="utf-8")
+        chapter.write_text(ONE + "\nA sentence added while serving.\n", encoding="utf-8")
+        wait_for("the errors gone", lambda: status(served)["errors"] == []
+                 and status(served)["stale"] is False, served)
+        assert "nowhere" not in get(served.url + "01-one.html")[2]
+
+        for path in ("/../m/book.yaml", "/../../m/book.yaml", "/%2e%2e/m/book.yaml",
+                     "/%2E%2E/%2E%2E/m/book.yaml", "/..%2f..%2fm%2fbook.yaml", "/css/"):
+            code, body = raw(served, path)
+            assert code in (403, 404) and "Served Book" not in body, path
+
+        served.process.send_signal(signal.SIGINT)
+        assert served.process.wait(timeout=20) == 0, "".join(served.stderr)
+        time.sleep(0.2)   # the last lines through the pipe
+        log = "".join(served.stderr)
+        assert "Traceback" not in log and "stopped serving" in log
+        assert "rebuilt in" in log and "01-one.md changed" in log
+        assert f"01-one.md:{broken_line}: error broken-link" in log
+
+    # What the server left on disk is what `bookbuild build --format html` writes.
+    fresh = bookbuild("build", "--format", "html", "--manuscript", book, "--out", tmp_path / "fresh")
+    assert fresh.code == 0, fresh.stderr
+    files = {p.relative_to(out / "html"): p.read_bytes() for p in (out / "html").rglob("*") if p.is_file()}
+    again = {p.relative_to(tmp_path / "fresh" / "html"): p.read_bytes()
+             for p in (tmp_path / "fresh" / "html").rglob("*") if p.is_file()}
+    assert files == again
+
+
+def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A Book\n", {"01.md": "# One\n\nText.\n"})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run([sys.executable, "-m", "bookbuild", "serve", "--manuscript", str(book),
+                               "--out", str(tmp_path / "out"), "--port", str(port)],
+                              cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert f"port {port}" in done.stderr and "--port" in done.stderr
+    assert not (tmp_path / "out").exists()      # refused before building anything
+    assert_clean_failure(done.stderr)
+
+
+def test_bad_input_stops_serve_as_it_stops_build(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: [unclosed\n", {"01.md": "# One\n"})
+    done = subprocess.run([sys.executable, "-m", "bookbuild", "serve", "--manuscript", str(book),
+                           "--out", str(tmp_path / "out")], cwd=ROOT, env=ENV,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "book.yaml:" in done.stderr and "not valid YAML" in done.stderr
+    assert "serving" not in done.stdout
+    assert_clean_failure(done.stderr)
+
+
+def test_the_script_goes_before_the_end_of_the_body() -> None:
+    page = with_live_reload(b"<html><body><p>Text</p></body></html>", "ab12", 7)
+    assert page.startswith(b'<html><body><p>Text</p><script data-server="ab12" data-build="7">')
+    assert page.endswith(b"</script>\n</body></html>")
+    assert with_live_reload(b"<p>No body</p>", "ab12", 1).startswith(b"<p>No body</p><script")
+
+
+def test_editor_files_and_the_edition_inside_the_manuscript_are_not_watched(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A\n", {"01.md": "# One\n"})
+    for name in (".01.md.swp", "01.md~", "4913", ".#01.md", "#01.md#", ".git/index", "dist/html/x.html"):
+        (book / name).parent.mkdir(parents=True, exist_ok=True)
+        (book / name).write_text("x", encoding="utf-8")
+    watcher = Watcher(book)
+    watcher.exclude(book / "dist" / "html")
+    assert sorted(watcher.last) == ["01.md", "book.yaml"]
