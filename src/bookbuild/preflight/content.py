@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from pypdf.generic import ContentStream, DictionaryObject, IndirectObject
+from pypdf.generic import DictionaryObject, IndirectObject
+
+from bookbuild.preflight.tokens import operations
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -100,8 +102,9 @@ class PageReader:
         stack: list[_State] = []
         text_matrix = line_matrix = IDENTITY
         path: list[tuple[float, float]] = []
-        for operands, raw_operator in ContentStream(contents, pdf).operations:
-            op = raw_operator.decode("latin-1") if isinstance(raw_operator, bytes) else str(raw_operator)
+        if contents is None:
+            return
+        for operands, op in operations(contents.get_data()):
             if op == "q":
                 stack.append(_State(**vars(state)))
             elif op == "Q":
