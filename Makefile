@@ -17,7 +17,7 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html proof preflight verify check serve test lint bench-check clean distclean
+.PHONY: all epub pdf html proof preflight verify check serve test lint bench-check bench clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
@@ -43,6 +43,9 @@ test: $(STAMP)
 
 bench-check: $(STAMP)
 	$(BIN)/python bench/bench_check.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/bench_build.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

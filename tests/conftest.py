@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,8 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = Path(os.environ.get("BOOKBUILD_SHARED") or ROOT.parent / "shared")
 CORPUS = SHARED / "corpus"
 EPOCH = "1700000000"
+# The build cache of the test session is its own: tests never read or fill the user's.
+os.environ.setdefault("BOOKBUILD_CACHE", tempfile.mkdtemp(prefix="bookbuild-test-cache-"))
 
 
 @dataclass

@@ -86,6 +86,10 @@ class BookError(Exception):
         super().__init__("; ".join(d.to_text() for d in diagnostics))
         self.diagnostics = diagnostics
 
+    def __reduce__(self) -> tuple[type[BookError], tuple[list[Diagnostic]]]:
+        # Sent back from the PDF writer's process; the default would pass the message instead.
+        return (BookError, (self.diagnostics,))
+
 
 def fail(code: str, message: str, place: Place) -> BookError:
     """A `BookError` with a single error, for `raise fail(...)`."""

@@ -6,7 +6,8 @@ Read as a table of contents:
     2. parse      chapters, bibliography  -> pandoc ASTs (one pandoc per batch, in parallel)
     3. model      ASTs                    -> Book (notes numbered once, lines attached)
     4. checks     Book                    -> findings
-    5. writers    Book                    -> EPUB, PDF, HTML (each written atomically)
+    5. writers    Book                    -> PDF in a second process; EPUB and HTML here
+                                             (each written atomically and checked)
 """
 
 from __future__ import annotations
@@ -16,18 +17,19 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bookbuild.cache import default_cache
 from bookbuild.checks import run_checks
 from bookbuild.config import BookConfig, load_config
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 from bookbuild.model.build import build_book
-from bookbuild.output import atomic_path
 from bookbuild.parse.bibliography import format_bibliography, read_bibliography, write_references
 from bookbuild.parse.pandoc import ReaderSettings, parse_sources
 from bookbuild.parse.sources import read_sources
 from bookbuild.progress import Progress
 from bookbuild.writers import writers_for
 from bookbuild.writers.base import WriteContext
+from bookbuild.writers.schedule import write_editions
 
 
 @dataclass
@@ -52,8 +54,13 @@ def load(manuscript: Path, progress: Progress) -> Book:
         workdir = Path(work)
         references = write_references(bibliography, workdir) if bibliography else None
         settings = ReaderSettings(lang=config.lang, csl=config.csl, references=references)
+        cache = default_cache()
         parsed = progress.step(f"Parsing {len(sources)} chapters with pandoc", parse_sources,
-                               sources, settings, workdir)
+                               sources, settings, workdir, cache=cache)
+        if cache.hits:
+            progress.say(f"    {cache.hits} of {len(sources)} chapters unchanged, read from the "
+                         f"build cache ({cache.root})")
+        cache.prune()
         book = progress.step("Building the book model", build_book, config, sources, parsed,
                              bibliography)
         if references is not None:
@@ -78,27 +85,11 @@ def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
     if result.errors and not draft:
         result.refused = True
         return result
-    context = WriteContext(timestamp=source_date_epoch(book.config))
-    for writer in writers_for(formats):
-        target = writer.target(book, out)
-        try:
-            with atomic_path(target) as staged:
-                progress.step(f"Writing the {writer.name.upper()} edition", writer.write, book,
-                              staged, context)
-                problems = progress.step(f"Checking the {writer.name.upper()} edition",
-                                         writer.verify, book, staged)
-                result.findings.extend(problems)
-                if any(problem.is_error for problem in problems):
-                    raise _Rejected(target)
-        except _Rejected:
-            result.rejected.append(target)
-            continue
-        result.outputs.append(target)
+    context = WriteContext(timestamp=source_date_epoch(book.config), progress=progress)
+    for written in write_editions(book, out, writers_for(formats), context, progress):
+        result.findings.extend(written.findings)
+        (result.outputs if written.accepted else result.rejected).append(written.target)
     return result
-
-
-class _Rejected(Exception):
-    """An edition failed its own check: it does not replace the previous one."""
 
 
 def _cited_keys(book: Book) -> list[str]:

@@ -12,19 +12,31 @@ T = TypeVar("T")
 
 
 class Progress:
-    def __init__(self, quiet: bool = False, stream: TextIO | None = None) -> None:
+    def __init__(self, quiet: bool = False, stream: TextIO | None = None, label: str = "") -> None:
         self.stream = stream or sys.stderr
         self.quiet = quiet
         self.count = 0
+        self.label = label          # steps of a second process are numbered apart: [pdf 1]
+        self.pages = 0
+
+    def child(self, label: str) -> Progress:
+        return Progress(self.quiet, self.stream, label)
 
     def step(self, message: str, function: Callable[..., T], *args: object, **kwargs: object) -> T:
         """Run one numbered step, saying what it does and how long it took."""
         self.count += 1
-        self.say(f"[{self.count}] {message}...")
+        number = f"[{self.label} {self.count}]" if self.label else f"[{self.count}]"
+        self.say(f"{number} {message}...")
         started = time.perf_counter()
         result = function(*args, **kwargs)
-        self.say(f"[{self.count}] {message}: done in {time.perf_counter() - started:.1f} s")
+        self.say(f"{number} {message}: done in {time.perf_counter() - started:.1f} s")
         return result
+
+    def page_laid_out(self) -> None:
+        """Counts pages as WeasyPrint lays them out; says so every 200 pages."""
+        self.pages += 1
+        if self.pages % 200 == 0:
+            self.say(f"    {self.pages:,} pages laid out")
 
     def say(self, message: str) -> None:
         if not self.quiet:

@@ -1,7 +1,9 @@
 """Parse stage: run pandoc's markdown reader (through our Lua reader) over the chapters.
 
 One pandoc process parses a whole batch of chapters and resolves their citations; batches run in
-parallel, one per core. The result is each chapter's pandoc JSON AST.
+parallel, one per core. The result is each chapter's pandoc JSON AST. ASTs are kept in the build
+cache under a key of everything they depend on, so after an edit only the edited chapters go
+through pandoc again.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pypandoc
 
+from bookbuild.cache import Cache, digest, file_digest
 from bookbuild.diagnostics import BookError, Place, error
 from bookbuild.parse.sources import SourceFile
 from bookbuild.resources import reader_lua
@@ -60,15 +63,46 @@ class ReaderSettings:
 
 
 def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: Path,
-                  jobs: int = 0) -> list[list[Node]]:
+                  jobs: int = 0, cache: Cache | None = None) -> list[list[Node]]:
     """The top-level blocks of each source, in the same order as `sources`."""
-    reader = workdir / "reader.lua"
-    shutil.copyfile(reader_lua(), reader)
-    (workdir / "reader.json").write_text(settings.to_json(), encoding="utf-8")
-    batches = _batches(sources, jobs or os.cpu_count() or 1)
-    with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-        results = list(pool.map(lambda batch: _run(batch, reader), batches))
-    return [blocks for result in results for blocks in result]
+    cache = cache or Cache(None)
+    keys = _cache_keys(sources, settings) if cache.root is not None else [""] * len(sources)
+    parsed: list[list[Node] | None] = [_cached(cache, key) for key in keys]
+    missing = [index for index, blocks in enumerate(parsed) if blocks is None]
+    if missing:
+        reader = workdir / "reader.lua"
+        shutil.copyfile(reader_lua(), reader)
+        (workdir / "reader.json").write_text(settings.to_json(), encoding="utf-8")
+        batches = _batches([sources[index] for index in missing], jobs or os.cpu_count() or 1)
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            results = list(pool.map(lambda batch: _run(batch, reader), batches))
+        fresh = [blocks for result in results for blocks in result]
+        for index, blocks in zip(missing, fresh, strict=True):
+            parsed[index] = blocks
+            cache.put("ast", keys[index], json.dumps(blocks, separators=(",", ":")).encode())
+    return [blocks for blocks in parsed if blocks is not None]
+
+
+def _cache_keys(sources: list[SourceFile], settings: ReaderSettings) -> list[str]:
+    """What a chapter's AST depends on besides its text: pandoc, the reader, every setting, and
+    the contents (not the names) of the style and the bibliography."""
+    shared = digest("ast", pypandoc.get_pandoc_version(), file_digest(reader_lua()), MARKDOWN,
+                    settings.lang, file_digest(settings.csl), file_digest(settings.references))
+    return [digest(shared, source.name, source.text) for source in sources]
+
+
+def _cached(cache: Cache, key: str) -> list[Node] | None:
+    data = cache.get("ast", key) if key else None
+    if data is None:
+        return None
+    try:
+        blocks = json.loads(data)
+    except ValueError:
+        blocks = None
+    if not isinstance(blocks, list):    # a damaged entry is a missing one
+        cache.discard("ast", key)
+        return None
+    return blocks
 
 
 def _batches(sources: list[SourceFile], jobs: int) -> list[list[SourceFile]]:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 from typing import Protocol
 
 from bookbuild.diagnostics import Diagnostic
-from bookbuild.model import Book
+from bookbuild.model import Book, PrintPages
+from bookbuild.progress import Progress
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,10 @@ class WriteContext:
     """What a writer may use besides the book."""
 
     timestamp: int              # seconds since the epoch: SOURCE_DATE_EPOCH or the manuscript's
+    progress: Progress | None = None
+    # Called with the page map as soon as the print edition is laid out (before it is written),
+    # so that the screen editions written in another process can carry the print pages.
+    laid_out: Callable[[PrintPages | None], None] | None = None
 
     @property
     def datetime(self) -> datetime.datetime:
@@ -32,6 +38,7 @@ class Writer(Protocol):
 
     name: str
     description: str
+    lays_out_pages: bool        # a print edition: its layout gives the page map
 
     def target(self, book: Book, out: Path) -> Path:
         """The file or folder this writer produces inside `out`."""

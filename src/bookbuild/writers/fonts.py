@@ -12,9 +12,11 @@ import re
 from functools import cache, lru_cache
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
+from bookbuild.cache import default_cache, digest, file_digest
 from bookbuild.resources import style_file
 
 # Always kept, so that a reader's own additions (a search box, a bookmark label) still render.
@@ -42,10 +44,20 @@ def _characters(path: Path) -> frozenset[int]:
     return frozenset(TTFont(str(path)).getBestCmap())
 
 
-# Kept between builds in one process (`bookbuild serve`): an edit rarely adds a character, and
-# subsetting is most of the time an HTML rebuild takes.
+# Kept between builds, in this process (`bookbuild serve`) and in the build cache: an edit rarely
+# adds a character, and subsetting is most of the time a screen edition takes.
 @lru_cache(maxsize=16)
 def _subset(path: Path, unicodes: frozenset[int]) -> bytes:
+    store = default_cache()
+    key = digest("font-subset", fontTools.version, file_digest(path), repr(sorted(unicodes)))
+    cached = store.get("fonts", key)
+    if cached is None:
+        cached = _make_subset(path, unicodes)
+        store.put("fonts", key, cached)
+    return cached
+
+
+def _make_subset(path: Path, unicodes: frozenset[int]) -> bytes:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -56,6 +68,7 @@ def _subset(path: Path, unicodes: frozenset[int]) -> bytes:
     # cannot subset these.
     options.drop_tables += ["Silf", "Silt", "Sill", "Glat", "Gloc", "Feat"]
     font = TTFont(str(path))
+    font.recalcTimestamp = False        # the same bytes whenever and wherever it is built
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=unicodes)
     subsetter.subset(font)

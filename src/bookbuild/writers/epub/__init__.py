@@ -33,6 +33,7 @@ IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 class EpubWriter:
     name = "epub"
     description = "EPUB 3 for reading systems"
+    lays_out_pages = False
 
     def target(self, book: Book, out: Path) -> Path:
         return out / f"{book.config.slug}.epub"

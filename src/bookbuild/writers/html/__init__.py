@@ -41,6 +41,7 @@ class Page:
 class HtmlWriter:
     name = "html"
     description = "web edition (a folder of pages)"
+    lays_out_pages = False
 
     def target(self, book: Book, out: Path) -> Path:
         return out / "html"

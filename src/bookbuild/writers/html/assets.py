@@ -12,8 +12,10 @@ import shutil
 from functools import lru_cache
 from pathlib import Path
 
+import fontTools
 from fontTools.ttLib import TTFont
 
+from bookbuild.cache import default_cache, digest
 from bookbuild.resources import style_file
 from bookbuild.writers.fonts import font_faces_css, subset_fonts
 
@@ -51,7 +53,18 @@ def _visible(html: str) -> str:
 
 @lru_cache(maxsize=16)
 def _woff2(data: bytes) -> bytes:
+    store = default_cache()
+    key = digest("woff2", fontTools.version, data)
+    cached = store.get("fonts", key)
+    if cached is None:
+        cached = _make_woff2(data)
+        store.put("fonts", key, cached)
+    return cached
+
+
+def _make_woff2(data: bytes) -> bytes:
     font = TTFont(io.BytesIO(data))
+    font.recalcTimestamp = False
     font.flavor = "woff2"
     out = io.BytesIO()
     font.save(out)

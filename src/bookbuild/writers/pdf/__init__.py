@@ -1,194 +1,38 @@
-"""Write stage, PDF: the print edition, PDF/X for printers.
+"""Write stage, PDF: the print edition (PDF/X for printers) and its proof variant.
 
-The book is laid out in parts with WeasyPrint and joined: the text first (its folios start at 1),
-then the back matter (its note running heads need the pages of the note calls), then the front
-matter (its contents need every part's pages, in roman folios). Blank pages keep every part
-opening on a recto and the page count even. The gutter follows the page count; if the first
-estimate proves wrong the parts are laid out again. The print page of every element is recorded
-in the model for the screen editions. `finish` sets the page boxes and the output intent.
+The writer is a thin front: the layout (`layout`) and the preflight load WeasyPrint and pypdf
+only when a PDF is actually written or checked, so that `check`, `serve` and the screen editions
+start quickly.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from markupsafe import Markup
-from weasyprint import Document, Page
-
 from bookbuild.diagnostics import Diagnostic
-from bookbuild.model import Book, PrintPages
-from bookbuild.preflight import preflight
-from bookbuild.printspec import minimum_gutter
-from bookbuild.render.view import EditionView, NoteGroup
+from bookbuild.model import Book
 from bookbuild.writers.base import WriteContext
-from bookbuild.writers.links import DocumentLinks
-from bookbuild.writers.pdf.finish import finisher
-from bookbuild.writers.pdf.geometry import Geometry, estimate_pages, geometry
-from bookbuild.writers.pdf.pages import PartPages, read_pages
-from bookbuild.writers.pdf.parts import PartRenderer
 from bookbuild.writers.pdf.variants import VARIANTS, Variant
 
 
-@dataclass
-class _Chapter:
-    title: str              # for the running head
-    html: Markup
-    notes: NoteGroup | None  # when notes go at the end of each chapter
-
-
-@dataclass
-class _ContentsEntry:
-    title: Markup
-    href: str
-    page: str
-
-
-@dataclass
-class Layout:
-    """The laid-out parts and the folio of every page of the joined book."""
-
-    pages: list[Page] = field(default_factory=list)
-    folios: list[str] = field(default_factory=list)
-    first: Document | None = None
-    print_pages: PrintPages | None = None
-
-    def add(self, document: Document, folios: list[str]) -> None:
-        self.first = self.first or document
-        self.pages.extend(document.pages)
-        self.folios.extend(folios)
-
-
 class PdfWriter:
+    lays_out_pages = True
+
     def __init__(self, variant: Variant = VARIANTS["pdf"]) -> None:
         self.variant = variant
         self.name = variant.name
         self.description = variant.description
 
-    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        """The preflight: the finished file read back as a printer would."""
-        report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
-                           crop_marks=self.variant.crop_marks)
-        return report.findings
-
     def target(self, book: Book, out: Path) -> Path:
         return out / f"{book.config.slug}{self.variant.suffix}.pdf"
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
-        config = book.config
-        bleed = self.variant.always_bleed or config.bleed
-        words = sum(len(c.words.words) for c in book.chapters)
-        note_words = sum(len(c.note_words.words) for c in book.chapters) + 25 * len(book.notes)
-        shape = geometry(config, estimate_pages(words, note_words, config), bleed, self.variant.crop_marks)
-        layout = self._lay_out(book, shape, context)
-        if minimum_gutter(len(layout.folios)) != minimum_gutter(shape.pages):
-            shape = geometry(config, len(layout.folios), bleed, self.variant.crop_marks)
-            layout = self._lay_out(book, shape, context)
-        assert layout.first is not None
-        document = layout.first.copy(layout.pages)
-        document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{config.slug}:{self.variant.name}"))
-        document.write_pdf(str(path), pdf_variant=self.variant.pdf_variant,
-                           finisher=finisher(shape, self.variant.crop_marks, document_id))
-        if self.variant.name == "pdf":
-            book.print_pages = layout.print_pages
+        from bookbuild.writers.pdf.layout import write_pdf
+        write_pdf(book, path, context, self.variant)
 
-    def _lay_out(self, book: Book, shape: Geometry, context: WriteContext) -> Layout:
-        view = EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
-        parts = PartRenderer(book, view, shape, self.variant.crop_marks, context.iso)
-        pad = parts.render("pdf/pad.html")
-
-        chapters = [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter),
-                             view.notes_of(chapter)) for chapter in book.chapters]
-        text = parts.render("pdf/main.html", chapters=chapters)
-        text_pages = read_pages(text)
-        text_folios = [str(i + 1) for i in range(len(text.pages))]
-        if len(text.pages) % 2:
-            text_folios.append("")
-
-        back_start = len(text_folios) + 1
-        back = None
-        back_pages = PartPages(count=0)
-        if (book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks:
-            calls = {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
-                     for note in book.notes}
-            back = parts.render("pdf/back.html", first_folio=back_start, heads={})
-            heads = _note_heads(read_pages(back), book, calls, back_start)
-            back = parts.render("pdf/back.html", first_folio=back_start, heads=heads)
-            back_pages = read_pages(back)
-        back_folios = [str(back_start + i) for i in range(back_pages.count)]
-
-        entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id),
-                                  _folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
-        if book.notes and not view.notes_at_chapter_end:
-            entries.append(_ContentsEntry(Markup("Notes"), "#endnotes",
-                                          _folio_of(back_pages, "endnotes", back_folios)))
-        if book.bibliography_blocks:
-            entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
-                                          _folio_of(back_pages, "bibliography", back_folios)))
-        front = parts.render("pdf/front.html", entries=entries)
-
-        layout = Layout()
-        layout.add(front, [_roman(i + 1) for i in range(len(front.pages))])
-        if len(front.pages) % 2:
-            layout.add(pad, [_roman(len(front.pages) + 1)])
-        layout.add(text, text_folios[:len(text.pages)])
-        if len(text.pages) % 2:
-            layout.add(pad, [""])
-        if back is not None:
-            layout.add(back, back_folios)
-            if len(back.pages) % 2:
-                layout.add(pad, [""])
-        layout.print_pages = _print_pages(layout.folios, text_pages, text_folios, back_pages, back_folios)
-        return layout
-
-
-def _folio_of(pages: PartPages, anchor: str, folios: list[str]) -> str:
-    indexes = pages.anchors.get(anchor)
-    return folios[indexes[0]] if indexes else ""
-
-
-def _note_heads(pages: PartPages, book: Book, calls: dict[int, str], start: int) -> dict[int, str]:
-    """The running head of each notes page, given to the notes that begin on it: "Notes to pages
-    12-18", from the call of the first note on the page (which may continue from the page before)
-    to the call of the last."""
-    heads: dict[int, str] = {}
-    for index in range(pages.count):
-        on_page = sorted(seq for seq in calls if index in pages.anchors.get(f"note-{seq}", []))
-        if not on_page:
-            continue
-        folios = [calls[seq] for seq in on_page if calls[seq]]
-        if not folios:
-            continue
-        low, high = folios[0], folios[-1]
-        head = f"Notes to page {low}" if low == high else f"Notes to pages {low}–{high}"
-        for seq in on_page:
-            heads.setdefault(seq, head)
-    return heads
-
-
-def _print_pages(folios: list[str], text: PartPages, text_folios: list[str], back: PartPages,
-                 back_folios: list[str]) -> PrintPages:
-    anchors: dict[str, str] = {}
-    breaks: list[tuple[str, str, int]] = []
-    blocks: dict[str, tuple[str, str]] = {}
-    for part, part_folios in ((text, text_folios), (back, back_folios)):
-        for name, indexes in part.anchors.items():
-            anchors.setdefault(name, part_folios[indexes[0]])
-        for index, start in enumerate(part.breaks):
-            if start is not None and part_folios[index]:
-                breaks.append((part_folios[index], start[0], start[1]))
-        for key, (first, last) in part.blocks.items():
-            blocks[key] = (part_folios[first], part_folios[last])
-    return PrintPages(folios=folios, anchors=anchors, breaks=breaks, blocks=blocks)
-
-
-def _roman(number: int) -> str:
-    numerals = (("m", 1000), ("cm", 900), ("d", 500), ("cd", 400), ("c", 100), ("xc", 90),
-                ("l", 50), ("xl", 40), ("x", 10), ("ix", 9), ("v", 5), ("iv", 4), ("i", 1))
-    result = ""
-    for letters, value in numerals:
-        while number >= value:
-            result += letters
-            number -= value
-    return result
+    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
+        """The preflight: the finished file read back as a printer would."""
+        from bookbuild.preflight import preflight
+        report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
+                           crop_marks=self.variant.crop_marks)
+        return report.findings

@@ -9,6 +9,7 @@ before the parts that show them are laid out.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
 from bookbuild.model import Book
+from bookbuild.progress import Progress
 from bookbuild.render.templates import render
 from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file, styles_dir
@@ -33,8 +35,13 @@ class _WeasyLog(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
         self.missing_glyphs = 0
+        self.on_page: Callable[[], None] | None = None     # told of every page laid out
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.name == "weasyprint.progress":
+            if self.on_page is not None and record.msg.startswith("Step 5 - Creating layout - Page"):
+                self.on_page()
+            return
         message = record.getMessage()
         if ".notdef" in message:
             self.missing_glyphs += 1
@@ -45,6 +52,7 @@ WEASY_LOG = _WeasyLog()
 for _name in ("weasyprint", "weasyprint.progress"):
     logging.getLogger(_name).addHandler(WEASY_LOG)
     logging.getLogger(_name).propagate = False
+logging.getLogger("weasyprint.progress").setLevel(logging.INFO)
 
 
 class ConfinedFetcher(URLFetcher):
@@ -78,6 +86,7 @@ class PartRenderer:
     geometry: Geometry
     crop_marks: bool
     timestamp: str
+    progress: Progress | None = None
 
     def __post_init__(self) -> None:
         self.fetcher = ConfinedFetcher([styles_dir(), self.book.config.root])
@@ -95,5 +104,9 @@ class PartRenderer:
         stylesheets = [self.print_css, CSS(string=extra, font_config=self.fonts)]
         document = HTML(string=html, base_url=self.book.config.root.as_uri() + "/",
                         url_fetcher=self.fetcher)
-        return document.render(stylesheets=stylesheets, font_config=self.fonts,
-                               color_profiles=self.colour_profiles)
+        WEASY_LOG.on_page = self.progress.page_laid_out if self.progress else None
+        try:
+            return document.render(stylesheets=stylesheets, font_config=self.fonts,
+                                   color_profiles=self.colour_profiles)
+        finally:
+            WEASY_LOG.on_page = None
