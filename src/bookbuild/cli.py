@@ -74,6 +74,8 @@ def _parser() -> argparse.ArgumentParser:
     build_parser.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
                               metavar="LIST", help="editions to write, comma-separated: "
                               + ",".join(writer_names()) + " (default: " + ",".join(DEFAULT_FORMATS) + ")")
+    build_parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                              help="processes laying out the PDF at once (default: one per core)")
     build_parser.add_argument("--draft", action="store_true",
                               help="write the editions even while the checks find errors")
     build_parser.set_defaults(run=_build)
@@ -120,6 +122,12 @@ def _formats(value: str) -> list[str]:
     return names
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; give 1 or more")
+    return int(value)
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or int(value) > 65535:
         raise argparse.ArgumentTypeError(f"{value!r} is not a port; give a number from 1 to 65535, "
@@ -128,7 +136,8 @@ def _port(value: str) -> int:
 
 
 def _build(args: argparse.Namespace, progress: Progress) -> int:
-    result = build(args.manuscript, args.out, args.format, progress, draft=args.draft)
+    result = build(args.manuscript, args.out, args.format, progress, draft=args.draft,
+                   jobs=args.jobs)
     print_findings(result.findings, sys.stderr)
     if result.refused:
         print(f"bookbuild: {count_findings(result.findings)}: no edition was written. See them with "

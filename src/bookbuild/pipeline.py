@@ -77,7 +77,7 @@ def check(manuscript: Path, progress: Progress) -> tuple[Book, list[Diagnostic]]
 
 
 def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
-          draft: bool = False) -> BuildResult:
+          draft: bool = False, jobs: int = 0) -> BuildResult:
     """Load, check, and write each requested edition to `out`; while errors remain, write
     nothing unless this is a draft."""
     book, findings = check(manuscript, progress)
@@ -85,7 +85,8 @@ def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
     if result.errors and not draft:
         result.refused = True
         return result
-    context = WriteContext(timestamp=source_date_epoch(book.config), progress=progress)
+    context = WriteContext(timestamp=source_date_epoch(book.config), progress=progress,
+                           jobs=jobs or os.cpu_count() or 1)
     for written in write_editions(book, out, writers_for(formats), context, progress):
         result.findings.extend(written.findings)
         (result.outputs if written.accepted else result.rejected).append(written.target)

@@ -36,7 +36,8 @@ class Progress:
         """Counts pages as WeasyPrint lays them out; says so every 200 pages."""
         self.pages += 1
         if self.pages % 200 == 0:
-            self.say(f"    {self.pages:,} pages laid out")
+            where = f"{self.label}: " if self.label else ""
+            self.say(f"    {where}{self.pages:,} pages laid out")
 
     def say(self, message: str) -> None:
         if not self.quiet:

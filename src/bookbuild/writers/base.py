@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC
 from pathlib import Path
 from typing import Protocol
@@ -23,6 +24,7 @@ class WriteContext:
     # Called with the page map as soon as the print edition is laid out (before it is written),
     # so that the screen editions written in another process can carry the print pages.
     laid_out: Callable[[PrintPages | None], None] | None = None
+    jobs: int = field(default_factory=lambda: os.cpu_count() or 1)   # processes for the PDF
 
     @property
     def datetime(self) -> datetime.datetime:

@@ -82,8 +82,9 @@ class _PrintProcess:
                  progress: Progress) -> None:
         fork = multiprocessing.get_context("fork")
         self.receiver, sender = fork.Pipe(duplex=False)
+        # Not a daemon: the PDF writer starts processes of its own.
         self.process = fork.Process(target=_child, args=(sender, book, out, writers, context,
-                                                         progress.child("pdf")), daemon=True)
+                                                         progress.child("pdf")))
         self.process.start()
         sender.close()
         self.pages: PrintPages | None = None
@@ -122,19 +123,19 @@ class _PrintProcess:
 
 def _child(sender: Connection, book: Book, out: Path, writers: list[Writer],
            context: WriteContext, progress: Progress) -> None:
-    _die_with_parent()
+    die_with_parent()
     try:
         context = replace(context, laid_out=lambda pages: sender.send(("pages", pages)),
                           progress=progress)
         results = [write_edition(book, out, writer, context, progress) for writer in writers]
         sender.send(("done", results))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
-        sender.send(("error", _picklable(exc)))
+        sender.send(("error", picklable(exc)))
     finally:
         sender.close()
 
 
-def _picklable(exc: BaseException) -> BaseException:
+def picklable(exc: BaseException) -> BaseException:
     import pickle
     try:
         pickle.dumps(exc)
@@ -143,7 +144,7 @@ def _picklable(exc: BaseException) -> BaseException:
     return exc
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """If the parent is killed, the child is too, so it never moves a PDF into place late."""
     try:
         libc = ctypes.CDLL(None)

@@ -10,6 +10,7 @@ in the model for the screen editions. `finish` sets the page boxes and the outpu
 
 from __future__ import annotations
 
+import tempfile
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from markupsafe import Markup
 from weasyprint import Document, Page
 
-from bookbuild.model import Book, PrintPages
+from bookbuild.model import Book, Chapter, PrintPages
 from bookbuild.printspec import minimum_gutter
 from bookbuild.render.view import EditionView, NoteGroup
 from bookbuild.writers.base import WriteContext
@@ -59,12 +60,23 @@ class Layout:
 
 
 def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
-    """Lay the book out and write it to `path` as `variant`."""
+    """Lay the book out and write it to `path` as `variant`: in parts, in parallel, when the
+    book has several chapters and the machine several cores."""
     config = book.config
     bleed = variant.always_bleed or config.bleed
     words = sum(len(c.words.words) for c in book.chapters)
     note_words = sum(len(c.note_words.words) for c in book.chapters) + 25 * len(book.notes)
     shape = geometry(config, estimate_pages(words, note_words, config), bleed, variant.crop_marks)
+    from bookbuild.writers.pdf.split import plan_parts, write_in_parts
+    plan = plan_parts(book, context.jobs)
+    if len(plan) > 1:
+        with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as work:
+            pages = write_in_parts(book, path, context, variant, shape, plan, Path(work))
+            if minimum_gutter(pages) != minimum_gutter(shape.pages):
+                # The real page count needs another gutter: nothing was written; again.
+                shape = geometry(config, pages, bleed, variant.crop_marks)
+                write_in_parts(book, path, context, variant, shape, plan, Path(work))
+        return
     layout = lay_out(book, shape, context, variant)
     if minimum_gutter(len(layout.folios)) != minimum_gutter(shape.pages):
         shape = geometry(config, len(layout.folios), bleed, variant.crop_marks)
@@ -81,19 +93,59 @@ def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -
 
 
 def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant) -> Layout:
-    """Lay out the text, then the back matter, then the front matter, and join them."""
-    view = EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
+    """Lay out the text as one document, then the back matter, then the front matter."""
+    view = pdf_view(book)
     parts = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress)
     pad = parts.render("pdf/pad.html")
-
-    chapters = [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter),
-                         view.notes_of(chapter)) for chapter in book.chapters]
-    text = parts.render("pdf/main.html", chapters=chapters)
+    text = parts.render("pdf/main.html", chapters=text_chapters(view, book.chapters))
     text_pages = read_pages(text)
-    text_folios = [str(i + 1) for i in range(len(text.pages))]
-    if len(text.pages) % 2:
-        text_folios.append("")
+    text_folios = [str(i + 1) for i in range(len(text.pages) + len(text.pages) % 2)]
+    matter = lay_out_matter(book, view, parts, text_pages, text_folios)
 
+    layout = Layout()
+    layout.add(matter.front, matter.front_folios[:len(matter.front.pages)])
+    if len(matter.front.pages) % 2:
+        layout.add(pad, matter.front_folios[-1:])
+    layout.add(text, text_folios[:len(text.pages)])
+    if len(text.pages) % 2:
+        layout.add(pad, [""])
+    if matter.back is not None:
+        layout.add(matter.back, matter.back_folios)
+        if len(matter.back.pages) % 2:
+            layout.add(pad, [""])
+    layout.print_pages = print_pages(layout.folios, text_pages, text_folios, matter.back_pages,
+                                     matter.back_folios)
+    return layout
+
+
+def pdf_view(book: Book) -> EditionView:
+    return EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
+
+
+def text_chapters(view: EditionView, chapters: list[Chapter]) -> list[_Chapter]:
+    return [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter),
+                     view.notes_of(chapter)) for chapter in chapters]
+
+
+@dataclass
+class Matter:
+    """The front and back matter, laid out once the text's pages are known."""
+
+    front: Document
+    front_folios: list[str]             # roman, one more when a pad page follows
+    back: Document | None
+    back_pages: PartPages
+    back_folios: list[str]
+
+    @property
+    def back_start(self) -> int:
+        return int(self.back_folios[0]) if self.back_folios else 0
+
+
+def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_pages: PartPages,
+                   text_folios: list[str]) -> Matter:
+    """The back matter (its note running heads need the pages of the calls), then the front
+    matter (its contents need every chapter's page)."""
     back_start = len(text_folios) + 1
     back = None
     back_pages = PartPages(count=0)
@@ -115,20 +167,8 @@ def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant
         entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
                                       _folio_of(back_pages, "bibliography", back_folios)))
     front = parts.render("pdf/front.html", entries=entries)
-
-    layout = Layout()
-    layout.add(front, [_roman(i + 1) for i in range(len(front.pages))])
-    if len(front.pages) % 2:
-        layout.add(pad, [_roman(len(front.pages) + 1)])
-    layout.add(text, text_folios[:len(text.pages)])
-    if len(text.pages) % 2:
-        layout.add(pad, [""])
-    if back is not None:
-        layout.add(back, back_folios)
-        if len(back.pages) % 2:
-            layout.add(pad, [""])
-    layout.print_pages = _print_pages(layout.folios, text_pages, text_folios, back_pages, back_folios)
-    return layout
+    front_folios = [_roman(i + 1) for i in range(len(front.pages) + len(front.pages) % 2)]
+    return Matter(front, front_folios, back, back_pages, back_folios)
 
 
 def _folio_of(pages: PartPages, anchor: str, folios: list[str]) -> str:
@@ -155,7 +195,7 @@ def _note_heads(pages: PartPages, book: Book, calls: dict[int, str], start: int)
     return heads
 
 
-def _print_pages(folios: list[str], text: PartPages, text_folios: list[str], back: PartPages,
+def print_pages(folios: list[str], text: PartPages, text_folios: list[str], back: PartPages,
                  back_folios: list[str]) -> PrintPages:
     anchors: dict[str, str] = {}
     breaks: list[tuple[str, str, int]] = []

@@ -1,0 +1,287 @@
+"""Write stage, PDF: the text laid out in parts, in parallel, and joined.
+
+One WeasyPrint document of thousands of pages holds every box in memory and uses one core. So
+the text is cut at chapter boundaries into parts of similar length, and each part is laid out
+by a process of its own, one per core at a time. Every chapter opens on a recto, so where a part
+starts does not change its page breaks: a part is laid out at once, and only its folios wait for
+the page counts of the parts before it. They are then taken from a sheet of empty pages laid out
+with the right first folio, whose page-number boxes replace the part's own (`graft_folios`).
+
+Each part is written as a PDF of its own; a link to an anchor in another part is kept by name,
+and `join` gives the book one set of named destinations. This process meanwhile lays out the back
+matter and the front matter, which need the text's pages, and hands the page map on.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import uuid
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import ForkProcess
+from pathlib import Path
+from typing import Any
+
+from weasyprint import Document, Page
+
+from bookbuild.model import Book, Chapter
+from bookbuild.printspec import minimum_gutter
+from bookbuild.progress import Progress
+from bookbuild.writers.base import WriteContext
+from bookbuild.writers.pdf.finish import finisher
+from bookbuild.writers.pdf.geometry import Geometry
+from bookbuild.writers.pdf.join import join_parts
+from bookbuild.writers.pdf.layout import lay_out_matter, pdf_view, print_pages, text_chapters
+from bookbuild.writers.pdf.pages import PartPages, read_pages
+from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.variants import Variant
+from bookbuild.writers.schedule import die_with_parent, picklable
+
+# A part of this many words lays out in about a minute and holds well under a gigabyte.
+PART_WORDS = 150_000
+
+
+def plan_parts(book: Book, jobs: int) -> list[range]:
+    """Chapter ranges of similar length: a multiple of `jobs` parts, none much over PART_WORDS."""
+    sizes = [len(c.words.words) + len(c.note_words.words) for c in book.chapters]
+    total = sum(sizes)
+    if jobs < 2 or len(sizes) < 2:
+        return [range(len(sizes))]
+    count = min(len(sizes), jobs * max(1, math.ceil(total / (PART_WORDS * jobs))))
+    parts: list[range] = []
+    start, done = 0, 0
+    for index, size in enumerate(sizes):
+        done += size
+        remaining_parts = count - len(parts) - 1
+        if remaining_parts and (done >= total * (len(parts) + 1) / count
+                                or len(sizes) - index - 1 == remaining_parts):
+            parts.append(range(start, index + 1))
+            start = index + 1
+    parts.append(range(start, len(sizes)))
+    return [part for part in parts if len(part)]
+
+
+@dataclass
+class _Part:
+    chapters: range
+    path: Path
+    process: ForkProcess | None = None
+    connection: Connection | None = None
+    pages: PartPages | None = None
+    first_folio: int | None = None
+    dummies: set[str] = field(default_factory=set)
+    written: bool = False
+
+
+class PartsFailed(RuntimeError):
+    """A part's process stopped without writing its part."""
+
+
+def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Variant,
+                   shape: Geometry, plan: list[range], work: Path) -> int:
+    """Lay out and write the book to `path`; its page count. If that count needs another gutter
+    than `shape`'s, nothing is written (the caller starts again with the right one)."""
+    parts = [_Part(chapters, work / f"text-{index}.pdf") for index, chapters in enumerate(plan)]
+    jobs = max(1, context.jobs)
+    view = pdf_view(book)
+    renderer = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress)
+    document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{book.config.slug}:{variant.name}"))
+    running: list[_Part] = []
+    waiting = list(parts)
+    matter_written = False
+    total = 0
+    matter_stand_ins: dict[str, set[str]] = {}
+    try:
+        while not all(part.written for part in parts) or not matter_written:
+            while waiting and len(running) < jobs:
+                part = waiting.pop(0)
+                _start(part, book, shape, context, variant, document_id, len(running))
+                running.append(part)
+            _assign_folios(parts)
+            if not matter_written and all(part.pages is not None for part in parts):
+                total = _write_matter(book, renderer, parts, shape, context, variant, document_id,
+                                      work, matter_stand_ins)
+                if minimum_gutter(total) != minimum_gutter(shape.pages):
+                    return total
+                matter_written = True
+                continue
+            if running:
+                _receive(running)
+    finally:
+        for part in parts:
+            _stop(part)
+    files = [work / "front.pdf", *(part.path for part in parts), work / "back.pdf"]
+    stand_ins = [matter_stand_ins["front"], *(part.dummies for part in parts),
+                 matter_stand_ins["back"]]
+    join_parts([(file, names) for file, names in zip(files, stand_ins, strict=True) if file.exists()],
+               path)
+    return total
+
+
+def _start(part: _Part, book: Book, shape: Geometry, context: WriteContext, variant: Variant,
+           document_id: str, slot: int) -> None:
+    fork = multiprocessing.get_context("fork")
+    parent, child = fork.Pipe()
+    label = f"part {part.path.stem.split('-')[-1]}"
+    progress = context.progress.child(label) if context.progress else None
+    part.process = fork.Process(target=_lay_out_part, daemon=True, args=(
+        child, book, shape, context.iso, variant, part.chapters, part.path, document_id, progress))
+    part.process.start()
+    child.close()
+    part.connection = parent
+
+
+def _assign_folios(parts: list[_Part]) -> None:
+    """Give each part whose predecessors are all laid out its first folio."""
+    folio = 1
+    for part in parts:
+        if part.pages is None:
+            return
+        if part.first_folio is None and part.connection is not None:
+            part.first_folio = folio
+            part.connection.send(folio)
+        folio += part.pages.count + part.pages.count % 2
+
+
+def _receive(running: list[_Part]) -> None:
+    by_connection: dict[object, _Part] = {part.connection: part for part in running
+                                          if part.connection is not None}
+    for ready in wait(list(by_connection)):     # type: ignore[arg-type]
+        part = by_connection[ready]
+        assert part.connection is not None
+        try:
+            message: tuple[str, Any] = part.connection.recv()
+            kind, value = message
+        except EOFError:
+            assert part.process is not None
+            part.process.join()
+            raise PartsFailed(f"laying out chapters {part.chapters.start + 1}-{part.chapters.stop} "
+                              f"stopped (exit status {part.process.exitcode})") from None
+        if kind == "laid out":
+            part.pages = value
+        elif kind == "written":
+            part.dummies = value
+            part.written = True
+            _stop(part)
+            running.remove(part)
+        else:
+            raise value
+
+
+def _stop(part: _Part) -> None:
+    if part.process is not None:
+        if part.process.is_alive() and not part.written:
+            part.process.terminate()
+        part.process.join()
+        part.process = None
+    if part.connection is not None:
+        part.connection.close()
+        part.connection = None
+
+
+def _write_matter(book: Book, renderer: PartRenderer, parts: list[_Part],
+                  shape: Geometry, context: WriteContext, variant: Variant, document_id: str,
+                  work: Path, stand_ins: dict[str, set[str]]) -> int:
+    """Lay out and write the front and back matter; publish the page map; the page count."""
+    text_pages, text_folios = _merge([part.pages for part in parts if part.pages is not None])
+    matter = lay_out_matter(book, renderer.view, renderer, text_pages, text_folios)
+    pad = renderer.render("pdf/pad.html")
+    front_folios = matter.front_folios
+    folios = front_folios + text_folios + matter.back_folios + ([""] if matter.back_folios and
+                                                               len(matter.back_folios) % 2 else [])
+    if minimum_gutter(len(folios)) != minimum_gutter(shape.pages):
+        return len(folios)
+    layout_pages = print_pages(folios, text_pages, text_folios, matter.back_pages, matter.back_folios)
+    if variant.name == "pdf":
+        book.print_pages = layout_pages
+        if context.laid_out is not None:
+            context.laid_out(layout_pages)
+    stand_ins["front"] = _write(matter.front, pad, work / "front.pdf", shape, variant, document_id)
+    stand_ins["back"] = _write(matter.back, pad, work / "back.pdf", shape, variant, document_id)
+    return len(folios)
+
+
+def _merge(parts: list[PartPages]) -> tuple[PartPages, list[str]]:
+    """The parts' pages as one text, each part followed by a blank page if its count is odd."""
+    merged = PartPages(count=0)
+    for part in parts:
+        offset = merged.count
+        for name, indexes in part.anchors.items():
+            merged.anchors[name].extend(index + offset for index in indexes)
+        for index, tops in part.anchor_tops.items():
+            merged.anchor_tops[index + offset] = tops
+        for key, (first, last) in part.blocks.items():
+            merged.blocks[key] = [first + offset, last + offset]
+        merged.breaks.extend(part.breaks + [None] * (part.count % 2))
+        merged.count += part.count + part.count % 2
+    return merged, [str(index + 1) for index in range(merged.count)]
+
+
+def _write(document: Document | None, pad: Document, path: Path, shape: Geometry, variant: Variant,
+           document_id: str) -> set[str]:
+    """Write a part, with a blank page after it if its count is odd (parts open on rectos); the
+    names of the anchors it only stands in for."""
+    pages: list[Page] = list(document.pages) if document is not None else []
+    if not pages:
+        return set()
+    stand_ins = keep_links_to_other_parts(pages)
+    if len(pages) % 2:
+        pages += pad.pages
+    document.copy(pages).write_pdf(str(path), pdf_variant=variant.pdf_variant,  # type: ignore[union-attr]
+                                   finisher=finisher(shape, variant.crop_marks, document_id))
+    return stand_ins
+
+
+def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str, variant: Variant,
+                  chapters: range, path: Path, document_id: str, progress: Progress | None) -> None:
+    """In a process of its own: lay out some chapters, say how many pages, wait for the first
+    folio, then write the part."""
+    die_with_parent()
+    try:
+        view = pdf_view(book)
+        renderer = PartRenderer(book, view, shape, variant.crop_marks, iso, progress)
+        selected: list[Chapter] = [book.chapters[index] for index in chapters]
+        document = renderer.render("pdf/main.html", chapters=text_chapters(view, selected))
+        connection.send(("laid out", read_pages(document)))
+        first_folio = connection.recv()
+        graft_folios(document, renderer.render("pdf/sheet.html", first_folio=first_folio,
+                                               count=len(document.pages)))
+        dummies = _write(document, renderer.render("pdf/pad.html"), path, shape, variant, document_id)
+        connection.send(("written", dummies))
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+        try:
+            connection.send(("error", picklable(exc)))
+        except OSError:
+            pass
+    finally:
+        connection.close()
+
+
+def graft_folios(document: Document, sheet: Document) -> None:
+    """Replace the page-number box of every page that shows one with the sheet's, which was laid
+    out with the right first folio. Only the margin box changes: the page's text stays as is."""
+    for page, sheet_page in zip(document.pages, sheet.pages, strict=True):
+        boxes = list(page._page_box.children)
+        replacement = _folio_box(sheet_page)
+        for index, box in enumerate(boxes):
+            if getattr(box, "at_keyword", None) == "@bottom-center" and replacement is not None:
+                boxes[index] = replacement
+        page._page_box.children = boxes
+
+
+def _folio_box(page: Page) -> object | None:
+    return next((box for box in page._page_box.children
+                 if getattr(box, "at_keyword", None) == "@bottom-center"), None)
+
+
+def keep_links_to_other_parts(pages: list[Page]) -> set[str]:
+    """WeasyPrint drops a link whose anchor is not in the document; give each such anchor a
+    stand-in on the first page, so that the link is written, by name. `join` points every name at
+    its real place and leaves the stand-ins out. Returns the stand-ins' names."""
+    present = {name for page in pages for name in page.anchors}
+    missing = {target for page in pages for kind, target, _, _ in page.links
+               if kind == "internal" and target not in present}
+    if pages:
+        pages[0].anchors.update({name: (0, 0, 0, 0) for name in missing})
+    return missing
