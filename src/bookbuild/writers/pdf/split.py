@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import signal
 import uuid
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -38,6 +39,10 @@ from bookbuild.writers.pdf.parts import PartRenderer
 from bookbuild.writers.pdf.variants import Variant
 from bookbuild.writers.schedule import die_with_parent, picklable
 
+# The sheet needs only the page numbers: no running heads to lay out.
+_SHEET_CSS = ("@page { @top-center { content: none; } }\n"
+              "@page :left { @top-center { content: none; } }\n"
+              "@page :right { @top-center { content: none; } }\n")
 # A part of this many words lays out in about a minute and holds well under a gigabyte.
 PART_WORDS = 150_000
 
@@ -236,7 +241,9 @@ def _write(document: Document | None, pad: Document, path: Path, shape: Geometry
 def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str, variant: Variant,
                   chapters: range, path: Path, document_id: str, progress: Progress | None) -> None:
     """In a process of its own: lay out some chapters, say how many pages, wait for the first
-    folio, then write the part."""
+    folio, then write the part. It has nothing to clean up (its file is in the parent's temporary
+    folder), so being stopped simply ends it."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     try:
         view = pdf_view(book)
@@ -245,8 +252,9 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         document = renderer.render("pdf/main.html", chapters=text_chapters(view, selected))
         connection.send(("laid out", read_pages(document)))
         first_folio = connection.recv()
-        graft_folios(document, renderer.render("pdf/sheet.html", first_folio=first_folio,
-                                               count=len(document.pages)))
+        if first_folio != 1:        # laid out from folio 1: right for the first part only
+            graft_folios(document, renderer.render("pdf/sheet.html", first_folio=first_folio,
+                                                   count=len(document.pages), extra_css=_SHEET_CSS))
         dummies = _write(document, renderer.render("pdf/pad.html"), path, shape, variant, document_id)
         connection.send(("written", dummies))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
