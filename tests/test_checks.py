@@ -19,7 +19,8 @@ from conftest import FIXTURES, bookbuild
 CASES = sorted(path for path in (Path(__file__).parent / "checks").iterdir() if path.is_dir())
 # Codes reported before the checks run, and tested in test_cli.py.
 READING_CODES = {"config-unknown-key", "config-invalid", "config-missing", "config-syntax",
-                 "missing-file", "encoding"}
+                 "missing-file", "encoding", "paragraph-too-long", "nesting-too-deep",
+                 "control-character"}
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])

@@ -80,7 +80,7 @@ def test_every_config_problem_is_listed_at_once_with_its_line(tmp_path: Path) ->
     def reported(start: str, words: str) -> bool:
         return any(line.startswith(start) and words in line for line in lines)
 
-    assert reported("book.yaml:2: warning config-unknown-key", "did you mean 'author'")
+    assert reported("book.yaml:2: error config-unknown-key", "did you mean 'author'")
     assert reported("book.yaml:3: error config-invalid", "language tag")
     assert reported("book.yaml:4: error config-invalid", "check digit")
     assert reported("book.yaml:7: error missing-file", "02-missing.md")

@@ -24,6 +24,7 @@ _SPACE_NODE = {"t": "Space"}
 _BLOCKS = {"Para", "Plain", "Header", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
            "BulletList", "DefinitionList", "HorizontalRule", "Table", "Figure", "Div", "LineBlock"}
 WORD = re.compile(r"\w+")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def node(t: str, c: object = None) -> Node:
@@ -69,7 +70,9 @@ def iter_text(value: object, skip: frozenset[str] = frozenset({"Note", "NoteRef"
         t = n["t"]
         if t in _TEXT:
             index = _TEXT[t]
-            yield n["c"] if index is None else n["c"][index]
+            text = n["c"] if index is None else n["c"][index]
+            # Raw HTML reaches readers as its text only (see render.html._raw).
+            yield _TAG.sub(" ", text) if t in ("RawInline", "RawBlock") else text
         elif t in _SPACES:
             yield " "
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -37,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("bookbuild").addHandler(handler)
         logging.getLogger("bookbuild").setLevel(logging.DEBUG)
     progress = Progress(quiet=args.quiet or not sys.stderr.isatty())
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         return int(args.run(args, progress))
     except BookError as exc:
@@ -44,10 +46,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bookbuild: stopped: {count_findings(exc.diagnostics)}; nothing was written",
               file=sys.stderr)
         return EXIT_UNUSABLE
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Terminated):
         print("bookbuild: interrupted; editions already in place were left unchanged",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+    except OSError as exc:      # a full disk, a read-only or forbidden folder: not a bug
+        where = exc.filename or "the editions"
+        print(f"bookbuild: could not write or read {where}: {exc.strerror or exc}. Free some space "
+              "or fix the folder's permissions (or choose another --out), then run again; "
+              "editions already in place were left unchanged", file=sys.stderr)
+        return EXIT_UNUSABLE
     except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
         if args.debug:
             traceback.print_exc()
@@ -55,6 +63,15 @@ def main(argv: Sequence[str] | None = None) -> int:
               "bookbuild, not in your manuscript. Run again with --debug for details.",
               file=sys.stderr)
         return EXIT_BUG
+
+
+class Terminated(BaseException):
+    """SIGTERM (a killed build, a stopped CI job): unwinds like Ctrl-C, so that temporary files
+    are removed and no half-written edition is moved into place."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -7,6 +7,7 @@ so an interrupted build (Ctrl-C, a killed process, a full disk) leaves the previ
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -18,13 +19,40 @@ from pathlib import Path
 def atomic_path(target: Path) -> Iterator[Path]:
     """A temporary path beside `target` (file or folder) that replaces it on success."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    remove_leftovers(target)
+    temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                                 dir=target.parent))
     staged = temp / target.name
     try:
         yield staged
         _replace(staged, target)
     finally:
         shutil.rmtree(temp, ignore_errors=True)
+
+
+def remove_leftovers(target: Path) -> None:
+    """Remove what a killed build left beside `target` (its temporary copy, or the old edition
+    moved aside); a build still running keeps its own, known by its process id."""
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.(?:(\d+)\.\w+\.tmp|old-(\d+))")
+    for sibling in target.parent.iterdir():
+        match = pattern.fullmatch(sibling.name)
+        if match and not _alive(int(match.group(1) or match.group(2))):
+            if match.group(2) and not target.exists():
+                os.replace(sibling, target)     # killed between the two renames: put it back
+            elif sibling.is_dir():
+                shutil.rmtree(sibling, ignore_errors=True)
+            else:
+                sibling.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _replace(staged: Path, target: Path) -> None:

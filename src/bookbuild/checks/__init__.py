@@ -12,6 +12,7 @@ from bookbuild.checks.duplicates import check_duplicates
 from bookbuild.checks.footnotes import check_footnotes
 from bookbuild.checks.images import check_images
 from bookbuild.checks.links import check_anchors, check_links
+from bookbuild.checks.markup import check_fences, check_raw_html
 from bookbuild.checks.references import check_bibliography, check_citations
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
@@ -24,7 +25,10 @@ CHECKS: tuple[Check, ...] = (
     check_footnotes,        # undefined-footnote, unused-footnote, duplicate-footnote
     check_links,            # broken-link
     check_anchors,          # duplicate-anchor, reserved-anchor
-    check_images,           # missing-image, remote-image, image-without-alt
+    check_images,           # missing-image, remote-image, image-format, image-unsafe,
+                            # image-without-alt
+    check_fences,           # unclosed-fence
+    check_raw_html,         # raw-html-unsafe, raw-html
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
 )
 

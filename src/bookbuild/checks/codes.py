@@ -35,18 +35,27 @@ CODES: tuple[Code, ...] = (
     # images
     Code("missing-image", ERROR, "an image that does not exist inside the manuscript folder"),
     Code("remote-image", ERROR, "an image on the web: editions never fetch anything"),
+    Code("image-format", ERROR, "an image not in PNG, JPEG, GIF, WebP or SVG, or not what its name says"),
+    Code("image-unsafe", ERROR, "an SVG with a script, an event handler or an outside reference"),
     Code("image-without-alt", WARNING, "an image with no text alternative for readers who cannot see it"),
+    # markup
+    Code("unclosed-fence", ERROR, "a code fence that is never closed: the rest of the file becomes code"),
+    Code("raw-html-unsafe", ERROR, "raw HTML that would run a script or load something from outside"),
+    Code("raw-html", WARNING, "raw HTML, dropped from the editions (its text is kept)"),
     # text
     Code("duplicate-passage", ERROR, "a passage that appears twice in the book"),
     Code("unused-accepted-duplicate", WARNING, "an accepted-duplicates entry that matches nothing"),
     # found while reading and parsing (reported by those stages)
     Code("missing-heading", ERROR, "a chapter that does not open with a level-1 heading"),
-    Code("config-unknown-key", WARNING, "a book.yaml key bookbuild does not know"),
+    Code("config-unknown-key", ERROR, "a book.yaml key bookbuild does not know (a typo loses a setting)"),
     Code("config-invalid", ERROR, "a book.yaml value that does not fit its key"),
     Code("config-missing", ERROR, "a required book.yaml key that is absent"),
     Code("config-syntax", ERROR, "book.yaml is not valid YAML"),
     Code("missing-file", ERROR, "a file named in book.yaml that does not exist"),
     Code("encoding", ERROR, "a file that is not UTF-8 text"),
+    Code("control-character", ERROR, "an invisible control character, which EPUB and HTML cannot hold"),
+    Code("paragraph-too-long", ERROR, "a paragraph of more than 200,000 characters (lost line breaks)"),
+    Code("nesting-too-deep", ERROR, "lists or block quotes nested more than 40 deep"),
 )
 
 SEVERITY = {code.code: code.severity for code in CODES}

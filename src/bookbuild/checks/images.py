@@ -1,4 +1,5 @@
-"""Checks stage: every image must be a file inside the manuscript folder."""
+"""Checks stage: every image must be a file inside the manuscript folder, in a format every
+edition can carry, and (an SVG) free of scripts and outside references."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ def check_images(book: Book) -> Iterator[Diagnostic]:
             yield finding("remote-image", f"the image {image.src} is on the web; editions never "
                           "fetch anything, so save it in the manuscript folder and link it by a "
                           "relative path", image.place)
+        elif image.problem is not None:
+            yield finding(image.problem.code, image.problem.message, image.place)
         elif image.path is None:
             yield finding("missing-image", f"the image {image.src} is outside the manuscript folder; "
                           "copy it into the folder and use a relative path", image.place)

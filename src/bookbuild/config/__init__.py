@@ -1,7 +1,7 @@
 """Config stage: read and validate `book.yaml` into a `BookConfig`.
 
 Every problem is collected before stopping (mkdocs' rule): invalid values and missing files are
-errors, unknown keys are warnings with a did-you-mean suggestion, each with its line.
+errors, unknown keys too (a typo would lose a setting), with a did-you-mean suggestion, each with its line.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bookbuild.config.schema import KEYS, Invalid, Key
 from bookbuild.config.yamlio import KeyPath, LocatedYaml, load_yaml
-from bookbuild.diagnostics import BookError, Diagnostic, Place, error, fail, warning
+from bookbuild.diagnostics import BookError, Diagnostic, Place, error, fail
 from bookbuild.resources import default_csl, ibid_csl
 
 CONFIG_FILE = "book.yaml"
@@ -151,6 +151,11 @@ class _Validator:
                 resolved[key] = tuple(path for path in found if path)
         if "csl" in values:
             resolved["csl"] = self._file(("csl",), str(values["csl"]), (".csl",))
+            style = resolved["csl"]
+            if isinstance(style, Path) and "independent-parent" in style.read_text("utf-8", "replace"):
+                self._error(("csl",), f"{values['csl']} is a dependent style: it only names a parent "
+                            "style on the web, and bookbuild never fetches anything. Download the "
+                            "parent style it names into the manuscript folder and name that file")
         if "cover-image" in values:
             resolved["cover-image"] = self._file(("cover-image",), str(values["cover-image"]),
                                                  (".jpg", ".jpeg", ".png"))
@@ -175,8 +180,9 @@ class _Validator:
         name = str(key_path[-1])
         guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
         hint = f"did you mean '{guess[0]}'?" if guess else "known keys: " + ", ".join(known)
-        self.diagnostics.append(warning(
-            "config-unknown-key", f"unknown key '{_dotted(key_path)}' is ignored; {hint}",
+        self.diagnostics.append(error(
+            "config-unknown-key", f"unknown key '{_dotted(key_path)}': a misspelt key would lose its "
+            f"setting without a word; {hint}",
             Place(CONFIG_FILE, self.yaml.line(key_path))))
 
     def _error(self, key_path: KeyPath, message: str, code: str = "config-invalid",

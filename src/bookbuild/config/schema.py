@@ -37,9 +37,15 @@ class Key:
 def text(value: object) -> str:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         result = str(value).strip()
+        if _CONTROL.search(result):
+            raise Invalid("holds an invisible control character, which no edition can contain; "
+                          "retype the value")
         if result:
             return result
     raise Invalid("must be a non-empty text")
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 def names(value: object) -> tuple[str, ...]:

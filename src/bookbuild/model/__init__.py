@@ -13,6 +13,7 @@ from pathlib import Path
 from bookbuild.ast import Node
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place
+from bookbuild.model.imagefiles import ImageProblem
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.scan import Scan
 from bookbuild.parse.sources import SourceFile
@@ -98,8 +99,9 @@ class ImageUse:
     src: str                    # as written in the manuscript
     chapter: int
     place: Place
-    path: Path | None           # resolved inside the manuscript folder, None when outside
+    path: Path | None           # inside the manuscript and fit for every edition, else None
     alt: str                    # its text alternative (the image's description)
+    problem: ImageProblem | None = None     # why a file inside the folder cannot be used
 
 
 @dataclass

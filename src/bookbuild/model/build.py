@@ -19,6 +19,7 @@ from bookbuild.ast import ATTR_INDEX, Node, stringify
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place, error
 from bookbuild.model import Anchor, Block, Book, Chapter, CitationUse, ImageUse, LinkUse, Note, Section
+from bookbuild.model.imagefiles import image_problem
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.scan import FootnoteRef, Kind, scan
 from bookbuild.parse.sourcemap import block_spans
@@ -353,10 +354,15 @@ class _ChapterReader:
         place = Place(self.source.name, where.locator.line_of(src))
         parts = urlsplit(src)
         path: Path | None = None
+        problem = None
         if not parts.scheme and not parts.netloc:
             candidate = (self.book.config.root / unquote(parts.path)).resolve()
             path = candidate if candidate.is_relative_to(self.book.config.root) else None
-        self.book.images.append(ImageUse(src, self.index, place, path, stringify(image["c"][1])))
+        if path is not None and path.is_file():
+            problem = image_problem(path, self.book.config.relative(path))
+            path = None if problem else path    # never embedded, even in a draft
+        self.book.images.append(ImageUse(src, self.index, place, path, stringify(image["c"][1]),
+                                         problem))
 
 
 def _without_notes(inlines: list[Node]) -> list[Node]:

@@ -124,8 +124,10 @@ def _run(batch: list[SourceFile], reader: Path) -> list[list[Node]]:
     # glob.escape: pypandoc globs file names, and '[' is common in real file names.
     files = [glob.escape(str(source.path)) for source in batch]
     try:
+        # --sandbox: pandoc reads the chapters and the style it is given and nothing else, and
+        # never the network (a style could name a parent style on the web, say).
         output = pypandoc.convert_file(files, "json", format=str(reader), verify_format=False,
-                                       sort_files=False)
+                                       sort_files=False, extra_args=["--sandbox"])
     except RuntimeError as exc:
         raise BookError([error("pandoc-failed", f"pandoc could not read this batch of chapters: "
                                f"{str(exc).strip()[-400:]}", Place(batch[0].name))]) from None

@@ -23,6 +23,7 @@ class BlockSpan:
     end: int
 
 
+
 def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordIndex) -> list[BlockSpan]:
     """The line range of each top-level block."""
     kinds = scan.kinds
@@ -40,6 +41,10 @@ def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordInd
                 anchor = index.lines[found]
                 # Every word pandoc kept is in the source; markup only adds words.
                 cursor = found + len(block_words)
+        elif block["t"] == "RawBlock":         # a tag alone: the line that has it
+            first = str(block["c"][1]).strip().split("\n")[0]
+            anchor = next((n for n in range(max(last_line, 1), len(lines) + 1)
+                           if first and first in lines[n - 1]), None)
         elif block["t"] == "HorizontalRule":
             anchor = next((n for n in range(last_line + 1, len(lines) + 1)
                            if kinds[n - 1] is Kind.TEXT and _RULE.match(lines[n - 1])), None)
@@ -48,7 +53,7 @@ def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordInd
         anchors.append(anchor)
         last_line = anchor
     starts = [_walk_back(kinds, anchor, previous)
-              for anchor, previous in zip(anchors, [0] + anchors[:-1], strict=True)]
+              for anchor, previous in zip(anchors, [0, *anchors][:len(anchors)], strict=True)]
     spans = []
     for i, start in enumerate(starts):
         limit = starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)

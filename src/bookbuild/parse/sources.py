@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import BookError, Diagnostic, Place, error
+from bookbuild.parse.limits import check_limits
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,10 @@ def read_sources(config: BookConfig) -> list[SourceFile]:
         if not text.strip():
             problems.append(error("empty-chapter", f"{name} is empty; write the chapter, starting "
                                   "with a '# Title' line, or remove the file", Place(name, 1)))
+            continue
+        limits = check_limits(name, text)
+        if limits:
+            problems.extend(limits)
             continue
         sources.append(SourceFile(path=path, name=name, text=text,
                                   digest=hashlib.sha256(data).hexdigest()))

@@ -33,7 +33,10 @@ class Links(Protocol):
     def anchor(self, anchor_id: str) -> str: ...
     def note(self, seq: int) -> str: ...
     def noteref(self, seq: int) -> str: ...
-    def image(self, src: str) -> str: ...
+    def image(self, src: str) -> str | None:
+        """Where the edition keeps the image; None for one it must not carry (outside the
+        manuscript, on the web, unusable): a draft shows its description instead."""
+        ...
     def section(self, name: str) -> str: ...   # "endnotes" or "bibliography"
 
 
@@ -276,7 +279,10 @@ class HtmlRenderer:
         attr, inlines, (src, title) = c
         alt = "".join(_plain(inlines))
         title_attr = f' title="{attr_value(title)}"' if title else ""
-        return (f'<img{self.attributes(attr)} src="{attr_value(self.links.image(src))}" '
+        target = self.links.image(src)
+        if target is None:
+            return f'<span class="image-left-out">[{escape(alt or "image")}]</span>'
+        return (f'<img{self.attributes(attr)} src="{attr_value(target)}" '
                 f'alt="{attr_value(alt)}"{title_attr}/>')
 
     def _noteref(self, seq: int) -> str:

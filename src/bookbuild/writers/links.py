@@ -54,8 +54,8 @@ class PageLinks:
         chapter = self.book.chapters[self.book.notes[seq - 1].chapter]
         return f"{self.page(chapter.page)}#noteref-{seq}"
 
-    def image(self, src: str) -> str:
-        return self.images.get(src, src)
+    def image(self, src: str) -> str | None:
+        return self.images.get(src)
 
 
 class DocumentLinks:
@@ -76,8 +76,8 @@ class DocumentLinks:
     def noteref(self, seq: int) -> str:
         return f"#noteref-{seq}"
 
-    def image(self, src: str) -> str:
-        return self.images.get(src, src)
+    def image(self, src: str) -> str | None:
+        return self.images.get(src)
 
 
 def copy_images(book: Book, names: dict[str, str], root: Path) -> None:

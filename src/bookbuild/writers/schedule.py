@@ -89,6 +89,7 @@ class _PrintProcess:
         sender.close()
         self.pages: PrintPages | None = None
         self.done: list[Written] | None = None
+        self.finished = False           # the child sent its last message
 
     def page_map(self) -> PrintPages | None:
         while self.done is None and self.pages is None:
@@ -101,6 +102,9 @@ class _PrintProcess:
         return self.done
 
     def stop(self) -> None:
+        """Let a child that has reported its end exit by itself; stop one that has not."""
+        if self.finished:
+            self.process.join(timeout=30)
         if self.process.is_alive():
             self.process.terminate()
         self.process.join()
@@ -117,7 +121,9 @@ class _PrintProcess:
             self.pages = value
         elif kind == "done":
             self.done = value
+            self.finished = True
         else:
+            self.finished = True
             raise value
 
 
@@ -130,6 +136,8 @@ def _child(sender: Connection, book: Book, out: Path, writers: list[Writer],
         results = [write_edition(book, out, writer, context, progress) for writer in writers]
         sender.send(("done", results))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
+        # From here on, being stopped needs no clean-up: no Python-level handler.
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
         sender.send(("error", picklable(exc)))
     finally:
         sender.close()

@@ -1,0 +1,99 @@
+"""Checks stage: Markdown that does not do what it seems to.
+
+An unclosed code fence turns the rest of the file into code without a word from pandoc. Raw HTML
+is never carried into an edition as markup (the renderer keeps its text only), so a tag the
+author wrote is lost: said as a warning; and a tag that would run a script or load something from
+outside the book is an error, so that nobody believes it is there or tries to smuggle it in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from html.parser import HTMLParser
+
+from bookbuild.ast import iter_nodes
+from bookbuild.checks.codes import finding
+from bookbuild.diagnostics import Diagnostic, Place
+from bookbuild.model import Book
+
+_FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+_UNSAFE_TAGS = {"script", "iframe", "object", "embed", "link", "style", "meta", "base", "form",
+                "input", "button", "audio", "video", "source", "track", "frame", "frameset",
+                "applet", "svg", "math", "img", "picture", "template"}
+_OUTSIDE = re.compile(r"^\s*(?:javascript:|vbscript:|data:text/html|https?:|ftp:|file:|//)", re.I)
+_URL_IN_STYLE = re.compile(r"url\(|@import|expression\(", re.I)
+_HARMLESS = {"br"}
+
+
+def check_fences(book: Book) -> Iterator[Diagnostic]:
+    for chapter in book.chapters:
+        opened: tuple[int, str, int] | None = None      # line, fence character, length
+        for number, line in enumerate(chapter.source.text.split("\n"), start=1):
+            match = _FENCE.match(line)
+            if match is None:
+                continue
+            fence, rest = match.groups()
+            if opened is None:
+                if not (fence[0] == "`" and "`" in rest):
+                    opened = (number, fence[0], len(fence))
+            elif fence[0] == opened[1] and len(fence) >= opened[2] and not rest.strip():
+                opened = None
+        if opened is not None:
+            start, char, length = opened
+            yield finding("unclosed-fence", f"this code block is never closed, so everything after "
+                          f"it to the end of {chapter.file} is shown as code; close it with a line "
+                          f"of {char * length}", Place(chapter.file, start))
+
+
+def check_raw_html(book: Book) -> Iterator[Diagnostic]:
+    places: list[tuple[object, Place]] = [(block.node, block.place) for chapter in book.chapters
+                                          for block in chapter.blocks]
+    places += [(note.blocks, note.place) for note in book.notes]
+    for tree, place in places:
+        for node in iter_nodes(tree):
+            if node.get("t") not in ("RawBlock", "RawInline"):
+                continue
+            fmt, content = node["c"]  # type: ignore[misc]
+            if str(fmt).lower() not in ("html", "html4", "html5"):
+                continue
+            yield from _judge(str(content), place)
+
+
+def _judge(content: str, place: Place) -> Iterator[Diagnostic]:
+    tags = _Tags()
+    tags.feed(content)
+    tags.close()
+    if tags.unsafe:
+        yield finding("raw-html-unsafe", f"raw HTML {tags.unsafe[0]} is never carried into an "
+                      "edition: editions run no scripts and load nothing from outside the book. "
+                      "Remove it; for a picture, save it in the manuscript folder and write "
+                      "![what it shows](file.png)", place)
+    elif tags.dropped:
+        names = ", ".join(f"<{name}>" for name in sorted(set(tags.dropped)))
+        yield finding("raw-html", f"raw HTML {names} is dropped from the editions (its text is "
+                      "kept); write it in Markdown instead, e.g. *emphasis* or [text]{.class}", place)
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.unsafe: list[str] = []
+        self.dropped: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name.startswith("on"):
+                self.unsafe.append(f"<{tag} {name}=...> (an event handler)")
+            elif value and (name in ("src", "href", "srcset", "action", "poster", "data", "formaction")
+                            and _OUTSIDE.match(value)):
+                self.unsafe.append(f"<{tag} {name}=\"{value[:60]}\">")
+            elif value and name == "style" and _URL_IN_STYLE.search(value):
+                self.unsafe.append(f"<{tag} style=...> (loads a resource)")
+        if tag in _UNSAFE_TAGS:
+            self.unsafe.append(f"<{tag}>")
+        elif tag not in _HARMLESS:
+            self.dropped.append(tag)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
