@@ -1,6 +1,7 @@
 """The PDF laid out in parts by several processes and joined is the same book, page for page,
-as the PDF laid out as one document: same text and folios on every page, the same anchors on the
-same pages, the same links, the same bookmarks."""
+as the PDF laid out as one document: the same text and folios on every page, every character in
+the same place (folios set again after the layout included), the same anchors on the same pages,
+the same links, the same bookmarks."""
 
 from __future__ import annotations
 
@@ -30,12 +31,27 @@ def test_parts_are_whole_chapters_of_similar_length_a_multiple_of_the_cores() ->
         assert max(sizes) < 1.5 * min(sizes)
 
 
-def _pages(pdf: Path) -> list[str]:
+def _pages(pdf: Path) -> list[tuple[str, list[tuple[float, ...]]]]:
+    """Each page's text and the box of every character on it."""
     document = pdfium.PdfDocument(pdf)
     try:
-        return [page.get_textpage().get_text_range() for page in document]
+        pages = []
+        for page in document:
+            text = page.get_textpage()
+            boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+            pages.append((text.get_text_range(), boxes))
+        return pages
     finally:
         document.close()
+
+
+def _same_page(a: tuple[str, list[tuple[float, ...]]], b: tuple[str, list[tuple[float, ...]]]) -> bool:
+    """The same text with every character within 0.1 pt (0.035 mm) of its place. (The notes,
+    laid out after the text in one case and alone in the other, differ by up to 0.07 pt at the end
+    of some justified lines: pango's glyph positions depend a little on what the font
+    configuration loaded before.)"""
+    return a[0] == b[0] and all(abs(x - y) < 0.1 for p, q in zip(a[1], b[1], strict=True)
+                                for x, y in zip(p, q, strict=True))
 
 
 def _structure(pdf: Path) -> tuple[dict[str, int], list[tuple[int, str]], list[tuple[str, int]]]:
@@ -64,7 +80,8 @@ def test_ten_days_in_parts_is_the_book_laid_out_whole(ten_days: Path, tmp_path: 
     joined, single = ten_days / f"{SLUG}.pdf", whole / f"{SLUG}.pdf"
     joined_pages, single_pages = _pages(joined), _pages(single)
     assert len(joined_pages) == len(single_pages) > 400
-    different = [i + 1 for i, (a, b) in enumerate(zip(joined_pages, single_pages, strict=True)) if a != b]
+    different = [i + 1 for i, (a, b) in enumerate(zip(joined_pages, single_pages, strict=True))
+                 if not _same_page(a, b)]
     assert different == []
     anchors, links, outline = _structure(joined)
     assert (anchors, links, outline) == _structure(single)

@@ -98,11 +98,9 @@ class PartRenderer:
         self.print_css = CSS(filename=str(style_file("css", "print.css")), font_config=self.fonts,
                              url_fetcher=self.fetcher, color_profiles=self.colour_profiles)
 
-    def render(self, template: str, first_folio: int = 1, extra_css: str = "",
-               **context: object) -> Document:
+    def render(self, template: str, first_folio: int = 1, **context: object) -> Document:
         html = render(template, view=self.view, timestamp=self.timestamp, **context)
-        extra = (self.base_css + f"@page :first {{ counter-reset: page {first_folio}; }}\n"
-                 + extra_css)
+        extra = self.base_css + f"@page :first {{ counter-reset: page {first_folio}; }}\n"
         stylesheets = [self.print_css, CSS(string=extra, font_config=self.fonts)]
         document = HTML(string=html, base_url=self.book.config.root.as_uri() + "/",
                         url_fetcher=self.fetcher)

@@ -3,9 +3,9 @@
 One WeasyPrint document of thousands of pages holds every box in memory and uses one core. So
 the text is cut at chapter boundaries into parts of similar length, and each part is laid out
 by a process of its own, one per core at a time. Every chapter opens on a recto, so where a part
-starts does not change its page breaks: a part is laid out at once, and only its folios wait for
-the page counts of the parts before it. They are then taken from a sheet of empty pages laid out
-with the right first folio, whose page-number boxes replace the part's own (`graft_folios`).
+starts does not change its page breaks: a part is laid out at once from folio 1, and only its
+folios wait for the page counts of the parts before it; then each page number is set again in
+its box (`retype_folios`).
 
 Each part is written as a PDF of its own; a link to an anchor in another part is kept by name,
 and `join` gives the book one set of named destinations. This process meanwhile lays out the back
@@ -14,10 +14,13 @@ matter and the front matter, which need the text's pages, and hands the page map
 
 from __future__ import annotations
 
+import logging
 import math
 import multiprocessing
 import signal
+import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkProcess
@@ -25,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from weasyprint import Document, Page
+from weasyprint.formatting_structure.boxes import TextBox
+from weasyprint.text.line_break import split_first_line
 
 from bookbuild.model import Book, Chapter
 from bookbuild.printspec import minimum_gutter
@@ -39,11 +44,10 @@ from bookbuild.writers.pdf.parts import PartRenderer
 from bookbuild.writers.pdf.variants import Variant
 from bookbuild.writers.schedule import die_with_parent, picklable
 
-# The sheet needs only the page numbers: no running heads to lay out.
-_SHEET_CSS = ("@page { @top-center { content: none; } }\n"
-              "@page :left { @top-center { content: none; } }\n"
-              "@page :right { @top-center { content: none; } }\n")
-# A part of this many words lays out in about a minute and holds well under a gigabyte.
+log = logging.getLogger("bookbuild.pdf")
+
+# About 500 pages: laid out in about 20 s. (WeasyPrint slows down per page as a document grows,
+# and memory grows with it, so parts much larger than this do not pay.)
 PART_WORDS = 150_000
 
 
@@ -75,7 +79,7 @@ class _Part:
     connection: Connection | None = None
     pages: PartPages | None = None
     first_folio: int | None = None
-    dummies: set[str] = field(default_factory=set)
+    stand_ins: set[str] = field(default_factory=set)    # anchors it only stands in for
     written: bool = False
 
 
@@ -101,7 +105,7 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
         while not all(part.written for part in parts) or not matter_written:
             while waiting and len(running) < jobs:
                 part = waiting.pop(0)
-                _start(part, book, shape, context, variant, document_id, len(running))
+                _start(part, book, shape, context, variant, document_id, len(parts))
                 running.append(part)
             _assign_folios(parts)
             if not matter_written and all(part.pages is not None for part in parts):
@@ -117,7 +121,7 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
         for part in parts:
             _stop(part)
     files = [work / "front.pdf", *(part.path for part in parts), work / "back.pdf"]
-    stand_ins = [matter_stand_ins["front"], *(part.dummies for part in parts),
+    stand_ins = [matter_stand_ins["front"], *(part.stand_ins for part in parts),
                  matter_stand_ins["back"]]
     join_parts([(file, names) for file, names in zip(files, stand_ins, strict=True) if file.exists()],
                path)
@@ -125,10 +129,10 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
 
 
 def _start(part: _Part, book: Book, shape: Geometry, context: WriteContext, variant: Variant,
-           document_id: str, slot: int) -> None:
+           document_id: str, count: int) -> None:
     fork = multiprocessing.get_context("fork")
     parent, child = fork.Pipe()
-    label = f"part {part.path.stem.split('-')[-1]}"
+    label = f"part {int(part.path.stem.split('-')[-1]) + 1} of {count}"
     progress = context.progress.child(label) if context.progress else None
     part.process = fork.Process(target=_lay_out_part, daemon=True, args=(
         child, book, shape, context.iso, variant, part.chapters, part.path, document_id, progress))
@@ -166,7 +170,7 @@ def _receive(running: list[_Part]) -> None:
         if kind == "laid out":
             part.pages = value
         elif kind == "written":
-            part.dummies = value
+            part.stand_ins = value
             part.written = True
             _stop(part)
             running.remove(part)
@@ -246,17 +250,24 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
     try:
+        started = time.perf_counter()
         view = pdf_view(book)
         renderer = PartRenderer(book, view, shape, variant.crop_marks, iso, progress)
         selected: list[Chapter] = [book.chapters[index] for index in chapters]
         document = renderer.render("pdf/main.html", chapters=text_chapters(view, selected))
         connection.send(("laid out", read_pages(document)))
+        laid_out = time.perf_counter()
         first_folio = connection.recv()
+        waited = time.perf_counter()
         if first_folio != 1:        # laid out from folio 1: right for the first part only
-            graft_folios(document, renderer.render("pdf/sheet.html", first_folio=first_folio,
-                                                   count=len(document.pages), extra_css=_SHEET_CSS))
-        dummies = _write(document, renderer.render("pdf/pad.html"), path, shape, variant, document_id)
-        connection.send(("written", dummies))
+            retype_folios(document, first_folio)
+        grafted = time.perf_counter()
+        stand_ins = _write(document, renderer.render("pdf/pad.html"), path, shape, variant,
+                           document_id)
+        connection.send(("written", stand_ins))
+        log.debug("%s: %d pages laid out in %.1f s, waited %.1f s, folios %.1f s, written in %.1f s",
+                  path.name, len(document.pages), laid_out - started, waited - laid_out,
+                  grafted - waited, time.perf_counter() - grafted)
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the parent
         try:
             connection.send(("error", picklable(exc)))
@@ -266,21 +277,56 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         connection.close()
 
 
-def graft_folios(document: Document, sheet: Document) -> None:
-    """Replace the page-number box of every page that shows one with the sheet's, which was laid
-    out with the right first folio. Only the margin box changes: the page's text stays as is."""
-    for page, sheet_page in zip(document.pages, sheet.pages, strict=True):
-        boxes = list(page._page_box.children)
-        replacement = _folio_box(sheet_page)
-        for index, box in enumerate(boxes):
-            if getattr(box, "at_keyword", None) == "@bottom-center" and replacement is not None:
-                boxes[index] = replacement
-        page._page_box.children = boxes
+def retype_folios(document: Document, first_folio: int) -> None:
+    """Give the pages of a part laid out from folio 1 the folios they have in the book.
+
+    Only the page-number box changes, and only its text: the number is shaped again with the
+    box's own style and centred where the old one was, exactly as WeasyPrint would have set it
+    (tests/test_pdf_parts.py compares every page with the one-document layout)."""
+    for index, page in enumerate(document.pages):
+        margin = next((box for box in page._page_box.children
+                       if getattr(box, "at_keyword", None) == "@bottom-center"), None)
+        texts = list(_text_boxes(margin)) if margin is not None else []
+        if not texts:
+            continue                    # a page without a folio: an opening or a blank page
+        (old,) = texts
+        if old.text != str(index + 1):
+            raise ValueError(f"page {index + 1} of a part has the folio {old.text!r}: the print "
+                             "style no longer numbers the text 1, 2, 3...")
+        _replace(margin, old, _retyped(old, str(first_folio + index)))
 
 
-def _folio_box(page: Page) -> object | None:
-    return next((box for box in page._page_box.children
-                 if getattr(box, "at_keyword", None) == "@bottom-center"), None)
+class _LineContext:
+    """What WeasyPrint's line breaking needs of a layout context for a short number."""
+
+    dictionaries: dict[object, object] = {}
+
+
+def _retyped(old: TextBox, text: str) -> TextBox:
+    layout, _, _, width, _, _ = split_first_line(
+        text, old.style, _LineContext(), None, old.justification_spacing)
+    new = old.copy_with_text(text)      # same font and size: same height and baseline
+    new.pango_layout, new.width = layout, width
+    new.position_x = old.position_x + (old.width - width) / 2       # centred as before
+    return new
+
+
+def _text_boxes(box: Any) -> Iterator[TextBox]:
+    if isinstance(box, TextBox):
+        yield box
+    for child in getattr(box, "children", ()):
+        yield from _text_boxes(child)
+
+
+def _replace(box: Any, old: TextBox, new: TextBox) -> None:
+    children = getattr(box, "children", None)
+    if children is None:
+        return
+    if any(child is old for child in children):
+        box.children = [new if child is old else child for child in children]
+        return
+    for child in children:
+        _replace(child, old, new)
 
 
 def keep_links_to_other_parts(pages: list[Page]) -> set[str]:
