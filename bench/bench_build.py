@@ -137,8 +137,9 @@ def sample_peak(root: int, done: threading.Event, peak: list[float]) -> None:
             return
 
 
-def measure(command: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> Result:
-    """Run `command`, raising on failure, and time it and sample its memory."""
+def measure(command: Sequence[str | Path], cwd: Path, env: dict[str, str],
+            allowed: tuple[int, ...] = (0,)) -> Result:
+    """Run `command`, raising on an exit status not `allowed`, and time it and sample its memory."""
     peak = [0.0]
     done = threading.Event()
     started = time.perf_counter()
@@ -150,7 +151,7 @@ def measure(command: Sequence[str | Path], cwd: Path, env: dict[str, str]) -> Re
     seconds = time.perf_counter() - started
     done.set()
     sampler.join()
-    if process.returncode != 0:
+    if process.returncode not in allowed:
         raise RuntimeError(f"exit status {process.returncode}: {' '.join(map(str, command))}\n{stderr}")
     messages = tuple(line for line in stderr.splitlines() if line.strip())
     return Result(seconds, peak[0], messages)

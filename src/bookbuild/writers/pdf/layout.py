@@ -152,8 +152,9 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
     if (book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks:
         calls = {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
                  for note in book.notes}
-        back = parts.render("pdf/back.html", first_folio=back_start, heads={})
-        heads = _note_heads(read_pages(back), book, calls, back_start)
+        draft = parts.render("pdf/back.html", first_folio=back_start, heads={})
+        heads = _note_heads(read_pages(draft), book, calls, back_start)
+        del draft               # Gibbon's notes fill 1,500 pages: never hold two layouts of them
         back = parts.render("pdf/back.html", first_folio=back_start, heads=heads)
         back_pages = read_pages(back)
     back_folios = [str(back_start + i) for i in range(back_pages.count)]

@@ -46,9 +46,9 @@ from bookbuild.writers.schedule import die_with_parent, picklable
 
 log = logging.getLogger("bookbuild.pdf")
 
-# About 500 pages: laid out in about 20 s. (WeasyPrint slows down per page as a document grows,
-# and memory grows with it, so parts much larger than this do not pay.)
-PART_WORDS = 150_000
+# About 350 pages: laid out in about 8 s, in a few hundred MB. (WeasyPrint slows down per page
+# as a document grows, and memory grows with it, so larger parts do not pay.)
+PART_WORDS = 100_000
 
 
 def plan_parts(book: Book, jobs: int) -> list[range]:
