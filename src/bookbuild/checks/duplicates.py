@@ -215,14 +215,23 @@ def _pairs(stream: _Stream, chains: list[_Chain]) -> list[tuple[_Side, _Side]]:
 
 
 def _place(stream: _Stream, side: _Side) -> Place:
-    region, first = stream.local(side.start)
+    region, first, end = _side_range(stream, side)
     lines = region.index.lines
-    return Place(region.file, lines[first], lines[first + side.end - side.start - 1])
+    return Place(region.file, lines[first], lines[end - 1])
 
 
 def _text(stream: _Stream, side: _Side) -> str:
+    region, first, end = _side_range(stream, side)
+    return region.index.text(first, end)
+
+
+def _side_range(stream: _Stream, side: _Side) -> tuple[_Region, int, int]:
+    """The region a side starts in and its word range in the region's index. The range is kept
+    within the lines the index knows (the fuzz test found two files of repeated, oddly nested
+    notes where it was not); the excerpt then stops there."""
     region, first = stream.local(side.start)
-    return region.index.text(first, first + side.end - side.start)
+    end = min(first + side.end - side.start, len(region.index.lines))
+    return region, first, max(end, first + 1)
 
 
 def _excerpt(text: str, limit: int = 40) -> str:
