@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from bookbuild.parse.limits import CONTROL_CHARACTERS
 from bookbuild.printspec import PAPERS
 
 
@@ -37,15 +38,13 @@ class Key:
 def text(value: object) -> str:
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         result = str(value).strip()
-        if _CONTROL.search(result):
+        if CONTROL_CHARACTERS.search(result):
             raise Invalid("holds an invisible control character, which no edition can contain; "
                           "retype the value")
         if result:
             return result
     raise Invalid("must be a non-empty text")
 
-
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 
 
 def names(value: object) -> tuple[str, ...]:

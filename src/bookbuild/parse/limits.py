@@ -22,7 +22,7 @@ MAX_NESTING = 40
 
 # Characters XML (so EPUB and HTML) cannot hold: C0 controls but tab and line feed, and two
 # non-characters. They come from conversions and are invisible in most editors.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]")
 _MARKERS = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
@@ -48,8 +48,8 @@ def check_limits(name: str, text: str) -> list[Diagnostic]:
             f"{MAX_PARAGRAPH_CHARS:,} (about 35,000 words). A paragraph this long usually means the "
             "line breaks were lost in a conversion: separate the paragraphs with blank lines",
             Place(name, long_paragraph)))
-    if control := _CONTROL.search(text):
-        count = len(_CONTROL.findall(text))
+    if control := CONTROL_CHARACTERS.search(text):
+        count = len(CONTROL_CHARACTERS.findall(text))
         problems.append(error(
             "control-character",
             f"this line holds the invisible control character U+{ord(control.group()):04X}"

@@ -18,7 +18,9 @@ import os
 import signal
 from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
 from pathlib import Path
+from typing import Any
 
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book, PrintPages
@@ -112,19 +114,31 @@ class _PrintProcess:
 
     def _receive(self) -> None:
         try:
-            kind, value = self.receiver.recv()
-        except EOFError:
-            self.process.join()
-            raise RuntimeError(f"the PDF writer stopped unexpectedly (exit status "
-                               f"{self.process.exitcode}); run again with --debug") from None
+            kind, value = receive(self.receiver, self.process, "the PDF writer")
+        except Exception:
+            # The child failed and said so, or died: it has ended. (Ctrl-C or SIGTERM here is
+            # not an Exception: then the child is still at work and must be stopped.)
+            self.finished = True
+            raise
         if kind == "pages":
             self.pages = value
         elif kind == "done":
             self.done = value
             self.finished = True
-        else:
-            self.finished = True
-            raise value
+
+
+def receive(connection: Connection, process: BaseProcess, what: str) -> tuple[str, Any]:
+    """The next message from a child process, as (kind, value). An exception the child sent
+    back is raised here; a child that ended without a word is reported with its exit status."""
+    try:
+        kind, value = connection.recv()
+    except EOFError:
+        process.join()
+        raise RuntimeError(f"{what} stopped unexpectedly (exit status {process.exitcode}); "
+                           "run again with --debug") from None
+    if kind == "error":
+        raise value
+    return kind, value
 
 
 def _child(sender: Connection, book: Book, out: Path, writers: list[Writer],

@@ -42,7 +42,7 @@ from bookbuild.writers.pdf.layout import lay_out_matter, pdf_view, print_pages, 
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
 from bookbuild.writers.pdf.variants import Variant
-from bookbuild.writers.schedule import die_with_parent, picklable
+from bookbuild.writers.schedule import die_with_parent, picklable, receive
 
 log = logging.getLogger("bookbuild.pdf")
 
@@ -81,10 +81,6 @@ class _Part:
     first_folio: int | None = None
     stand_ins: set[str] = field(default_factory=set)    # anchors it only stands in for
     written: bool = False
-
-
-class PartsFailed(RuntimeError):
-    """A part's process stopped without writing its part."""
 
 
 def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Variant,
@@ -158,15 +154,9 @@ def _receive(running: list[_Part]) -> None:
                                           if part.connection is not None}
     for ready in wait(list(by_connection)):     # type: ignore[arg-type]
         part = by_connection[ready]
-        assert part.connection is not None
-        try:
-            message: tuple[str, Any] = part.connection.recv()
-            kind, value = message
-        except EOFError:
-            assert part.process is not None
-            part.process.join()
-            raise PartsFailed(f"laying out chapters {part.chapters.start + 1}-{part.chapters.stop} "
-                              f"stopped (exit status {part.process.exitcode})") from None
+        assert part.connection is not None and part.process is not None
+        kind, value = receive(part.connection, part.process,
+                              f"laying out chapters {part.chapters.start + 1}-{part.chapters.stop}")
         if kind == "laid out":
             part.pages = value
         elif kind == "written":
@@ -174,8 +164,6 @@ def _receive(running: list[_Part]) -> None:
             part.written = True
             _stop(part)
             running.remove(part)
-        else:
-            raise value
 
 
 def _stop(part: _Part) -> None:
