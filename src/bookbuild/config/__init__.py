@@ -20,6 +20,7 @@ from bookbuild.resources import default_csl, ibid_csl
 CONFIG_FILE = "book.yaml"
 DEFAULT_TRIM = ("5.5in", "8.5in")
 BIBLIOGRAPHY_SUFFIXES = (".bib", ".bibtex", ".json")
+FONT_SUFFIXES = (".ttf", ".otf")
 CHAPTER_SUFFIXES = (".md", ".markdown")
 
 
@@ -42,6 +43,7 @@ class BookConfig:
     keywords: tuple[str, ...] = ()
     source: str | None = None
     bibliography: tuple[Path, ...] = ()
+    bibliography_format: str | None = None      # "bibtex", "biblatex", or None: by content
     csl: Path = field(default_factory=default_csl)
     chapters: tuple[Path, ...] = ()
     cover_image: Path | None = None
@@ -56,6 +58,7 @@ class BookConfig:
     edition: str | None = None
     accepted_duplicates: tuple[str, ...] = ()
     duplicate_min_words: int = 25
+    fallback_fonts: tuple[Path, ...] = ()       # fonts.fallback, after the book face
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
 
     def relative(self, path: Path) -> str:
@@ -144,10 +147,12 @@ class _Validator:
     def _files(self, values: dict[str, object]) -> dict[str, object]:
         """Resolve the keys that name files and check they exist inside the manuscript."""
         resolved: dict[str, object] = {}
-        for key, suffixes in (("bibliography", BIBLIOGRAPHY_SUFFIXES), ("chapters", CHAPTER_SUFFIXES)):
+        for key, suffixes in (("bibliography", BIBLIOGRAPHY_SUFFIXES), ("chapters", CHAPTER_SUFFIXES),
+                              ("fonts.fallback", FONT_SUFFIXES)):
             if key in values:
                 names: tuple[str, ...] = values[key]  # type: ignore[assignment]
-                found = [self._file((key, i), name, suffixes) for i, name in enumerate(names)]
+                found = [self._file((*key.split("."), i), name, suffixes)
+                         for i, name in enumerate(names)]
                 resolved[key] = tuple(path for path in found if path)
         if "csl" in values:
             resolved["csl"] = self._file(("csl",), str(values["csl"]), (".csl",))
@@ -163,7 +168,7 @@ class _Validator:
 
     def _file(self, key_path: KeyPath, name: str, suffixes: tuple[str, ...]) -> Path | None:
         path = (self.root / name).resolve()
-        where = f"'{_dotted(key_path[:1])}' names {name}"
+        where = f"'{_dotted(key_path)}' names {name}"
         if not path.is_relative_to(self.root):
             self._error(key_path, f"{where}, which is outside the manuscript folder; "
                         "move the file into the folder and use a relative path")
@@ -201,6 +206,7 @@ class _Validator:
             "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
             "accepted-duplicates": "accepted_duplicates",
             "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
+            "bibliography-format": "bibliography_format", "fonts.fallback": "fallback_fonts",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
         if "csl" not in values and values.get("notes.ibid"):

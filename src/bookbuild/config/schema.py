@@ -191,6 +191,11 @@ PDF = (
     Key("paper", choice(*PAPERS), "the paper, for the spine width: white (default) or cream"),
 )
 
+FONTS = (
+    Key("fallback", paths, "font files (.ttf, .otf) in the manuscript folder for characters the "
+        "book face lacks (Hebrew, Chinese...), tried in order after it"),
+)
+
 KEYS: tuple[Key, ...] = (
     Key("title", text, "the book's title", required=True),
     Key("subtitle", text, "the subtitle"),
@@ -207,6 +212,8 @@ KEYS: tuple[Key, ...] = (
     Key("keywords", texts, "a list of subjects"),
     Key("source", text, "where the text comes from"),
     Key("bibliography", paths, "a BibTeX/BibLaTeX (.bib) or CSL JSON (.json) file, or a list of them"),
+    Key("bibliography-format", choice("bibtex", "biblatex"),
+        "how to read .bib files: bibtex or biblatex (default: decided by each file's content)"),
     Key("csl", text, "a CSL citation style file (default: Chicago notes and bibliography)"),
     Key("cover-image", text, "the cover: a JPEG or PNG, ideally 1600 x 2560 pixels or larger "
         "(default: one made from the title and author)"),
@@ -218,4 +225,5 @@ KEYS: tuple[Key, ...] = (
         "pieces of text inside passages that are repeated on purpose (epigraphs, refrains...)"),
     Key("checks", lambda v: v, "settings of the checks", section=CHECKS),
     Key("pdf", lambda v: v, "print edition settings", section=PDF),
+    Key("fonts", lambda v: v, "fonts besides the book face", section=FONTS),
 )
