@@ -104,7 +104,9 @@ def heading_text(inlines: list[Node]) -> list[Node]:
         elif t in ("Span", "Quoted"):
             result.append({"t": t, "c": [inline["c"][0], heading_text(inline["c"][1])]})
         elif t == "Cite":
-            result.append({"t": t, "c": [inline["c"][0], heading_text(inline["c"][1])]})
+            content = heading_text(inline["c"][1])
+            if content:                     # a citation that renders as a note leaves nothing
+                result.append({"t": t, "c": [inline["c"][0], content]})
         else:
             result.append(inline)
     return result

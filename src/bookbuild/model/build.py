@@ -273,10 +273,10 @@ class _ChapterReader:
         if t == "Link":
             self._link(value, where)
         elif t == "Image":
-            # pandoc repeats a figure's caption as its image's description: the notes in that
-            # copy are not notes of their own.
-            value["c"][1] = _without_notes(value["c"][1])
+            # An image's description is words only: the reader stage moved its notes out, and a
+            # figure's caption (the other copy of the same words) holds them.
             self._image(value, where)
+            return
         content = value.get("c")
         if isinstance(content, (list, dict)):
             self._walk(content, where)
@@ -363,18 +363,6 @@ class _ChapterReader:
             path = None if problem else path    # never embedded, even in a draft
         self.book.images.append(ImageUse(src, self.index, place, path, stringify(image["c"][1]),
                                          problem))
-
-
-def _without_notes(inlines: list[Node]) -> list[Node]:
-    kept = []
-    for inline in inlines:
-        if inline.get("t") == "Note":
-            continue
-        content = inline.get("c")
-        if isinstance(content, list) and content and all(isinstance(i, dict) for i in content):
-            inline = {**inline, "c": _without_notes(content)}
-        kept.append(inline)
-    return kept
 
 
 def _page_name(name: str) -> str:

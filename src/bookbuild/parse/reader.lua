@@ -26,6 +26,71 @@ local function has_citations(doc)
   return found
 end
 
+-- pandoc carries some inline content twice: a figure's caption is also its image's description
+-- (alt text), and a figure or table may have a short caption beside the long one. A citation or
+-- footnote in the second copy would become a second note with no call, so copies keep words
+-- only. A footnote or citation in the description of an image that is not a figure (its only
+-- copy) moves out to follow the image, where a reader can see its call.
+local function is_note_or_cite(inline)
+  return inline.t == 'Note' or inline.t == 'Cite'
+end
+
+local function strip_notes(inlines)
+  local kept = pandoc.Inlines({})
+  for _, inline in ipairs(inlines) do
+    if is_note_or_cite(inline) then
+      if #kept > 0 and kept[#kept].t == 'Space' then kept:remove(#kept) end
+    else
+      kept:insert(inline)
+    end
+  end
+  return kept
+end
+
+local function words_only(inlines)
+  return strip_notes(inlines:walk({ Inlines = strip_notes }))
+end
+
+local function notes_out_of(inlines)
+  local moved = pandoc.Inlines({})
+  local function take(inline)
+    moved:insert(inline)
+    return inline, false          -- a note inside a citation (or the reverse) moves with it
+  end
+  inlines:walk({ traverse = 'topdown', Note = take, Cite = take })
+  return moved
+end
+
+local function one_copy(doc)
+  doc = doc:walk({
+    Figure = function(figure)
+      if figure.caption.short then figure.caption.short = words_only(figure.caption.short) end
+      return figure:walk({ Image = function(image)
+        image.caption = words_only(image.caption)
+        return image
+      end })
+    end,
+    Table = function(tbl)
+      if tbl.caption.short then tbl.caption.short = words_only(tbl.caption.short) end
+      return tbl
+    end,
+  })
+  return doc:walk({ Inlines = function(inlines)
+    local out = pandoc.Inlines({})
+    for _, inline in ipairs(inlines) do
+      out:insert(inline)
+      if inline.t == 'Image' then
+        local moved = notes_out_of(inline.caption)
+        if #moved > 0 then
+          inline.caption = words_only(inline.caption)
+          out:extend(moved)
+        end
+      end
+    end
+    return out
+  end })
+end
+
 local function resolve_citations(doc)
   doc.meta = pandoc.Meta({
     references = references,
@@ -40,7 +105,7 @@ end
 function Reader(sources, opts)
   local chapters = pandoc.List()
   for _, source in ipairs(sources) do
-    local doc = pandoc.read(source.text, config.format, opts)
+    local doc = one_copy(pandoc.read(source.text, config.format, opts))
     if references and has_citations(doc) then
       doc = resolve_citations(doc)
     end
