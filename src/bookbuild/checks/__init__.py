@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 
 from bookbuild.checks.duplicates import check_duplicates
 from bookbuild.checks.footnotes import check_footnotes
+from bookbuild.checks.glyphs import check_glyphs
 from bookbuild.checks.images import check_images
 from bookbuild.checks.links import check_anchors, check_links
 from bookbuild.checks.markup import check_fences, check_raw_html
@@ -30,6 +31,7 @@ CHECKS: tuple[Check, ...] = (
     check_fences,           # unclosed-fence
     check_raw_html,         # raw-html-unsafe, raw-html
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
+    check_glyphs,           # missing-glyph, font-invalid
 )
 
 

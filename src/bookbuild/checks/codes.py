@@ -45,6 +45,9 @@ CODES: tuple[Code, ...] = (
     # text
     Code("duplicate-passage", ERROR, "a passage that appears twice in the book"),
     Code("unused-accepted-duplicate", WARNING, "an accepted-duplicates entry that matches nothing"),
+    # fonts
+    Code("missing-glyph", ERROR, "a character that no font of the book has: it would print as an empty box"),
+    Code("font-invalid", ERROR, "a fallback font that cannot be read or may not be embedded"),
     # found while reading and parsing (reported by those stages)
     Code("missing-heading", ERROR, "a chapter that does not open with a level-1 heading"),
     Code("config-unknown-key", ERROR, "a book.yaml key bookbuild does not know (a typo loses a setting)"),

@@ -8,8 +8,9 @@ embed it in a document is allowed by the SIL Open Font License.
 from __future__ import annotations
 
 import io
+import logging
 import re
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import fontTools
@@ -17,31 +18,27 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from bookbuild.cache import default_cache, digest, file_digest
-from bookbuild.resources import style_file
+from bookbuild.fontset import STYLE_FALLBACKS, Fallback, characters, style_fonts
+
+# fontTools says which tables it drops (a fallback font's FFTM, say); nothing a user can act on.
+logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
 # Always kept, so that a reader's own additions (a search box, a bookmark label) still render.
 _ALWAYS = {*range(0x20, 0x7F), 0xA0, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2191}
 
 
-def font_files() -> list[Path]:
-    return sorted(style_file("fonts").glob("*.ttf"))
-
-
-FALLBACKS = {"BookbuildSymbols-Regular.ttf"}      # embedded only when the text needs them
-
-
-def subset_fonts(text: str) -> dict[str, bytes]:
-    """Each font of the book face, holding only what `text` needs; a fallback font only if the
-    text uses a character from it."""
+def subset_fonts(text: str, fallbacks: list[Fallback] | None = None) -> dict[str, bytes]:
+    """Each font of the book face, holding only what `text` needs, by file name; a fallback font
+    (the style's symbols, or one of book.yaml's under its `file_name`) only if the text uses a
+    character from it."""
     used = frozenset(ord(char) for char in text)
     unicodes = used | _ALWAYS
-    return {path.name: _subset(path, unicodes) for path in font_files()
-            if path.name not in FALLBACKS or used & _characters(path)}
-
-
-@cache
-def _characters(path: Path) -> frozenset[int]:
-    return frozenset(TTFont(str(path)).getBestCmap())
+    fonts = {path.name: _subset(path, unicodes) for path in style_fonts()
+             if path.name not in STYLE_FALLBACKS or used & characters(path)}
+    for fallback in fallbacks or ():
+        if used & characters(fallback.path):
+            fonts[fallback.file_name] = _subset(fallback.path, used)
+    return fonts
 
 
 # Kept between builds, in this process (`bookbuild serve`) and in the build cache: an edit rarely

@@ -16,6 +16,8 @@ import fontTools
 from fontTools.ttLib import TTFont
 
 from bookbuild.cache import default_cache, digest
+from bookbuild.config import BookConfig
+from bookbuild.fontset import fallback_faces_css, fallbacks, with_fallbacks
 from bookbuild.resources import style_file
 from bookbuild.writers.fonts import font_faces_css, subset_fonts
 
@@ -24,9 +26,10 @@ SCRIPTS = ("book.js", "search.js")
 LICENCES = ("OFL.txt", "LICENSE-DejaVu.txt")
 
 
-def copy_assets(root: Path, text: str) -> None:
+def copy_assets(root: Path, text: str, config: BookConfig) -> None:
     """css/, js/ and fonts/ under `root`; `text` is every page, to choose the glyphs kept."""
-    fonts = {name: _woff2(data) for name, data in subset_fonts(_visible(text)).items()}
+    fonts = {name: _woff2(data)
+             for name, data in subset_fonts(_visible(text), fallbacks(config)).items()}
     (root / "fonts").mkdir()
     for name, data in sorted(fonts.items()):
         (root / "fonts" / _woff2_name(name)).write_bytes(data)
@@ -35,9 +38,10 @@ def copy_assets(root: Path, text: str) -> None:
             shutil.copyfile(style_file("fonts", licence), root / "fonts" / licence)
     (root / "css").mkdir()
     for name in STYLESHEETS:
-        css = style_file("css", name).read_text(encoding="utf-8")
+        css = with_fallbacks(style_file("css", name).read_text(encoding="utf-8"), config)
         if name == "fonts.css":
-            css = _as_woff2(font_faces_css(css, set(fonts)))
+            css = _as_woff2(font_faces_css(css, set(fonts))) + fallback_faces_css(config, {
+                name: f'url("../fonts/{_woff2_name(name)}") format("woff2")' for name in fonts})
         # The pages link fonts.css themselves: an @import would load it only after book.css.
         css = re.sub(r'@import url\("fonts\.css"\);\n', "", css)
         (root / "css" / name).write_text(css, encoding="utf-8")

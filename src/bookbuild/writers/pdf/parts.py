@@ -19,6 +19,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
 
+from bookbuild.fontset import fallback_faces_css, fallbacks, with_fallbacks
 from bookbuild.model import Book
 from bookbuild.progress import Progress
 from bookbuild.render.templates import render
@@ -95,7 +96,13 @@ class PartRenderer:
         running_title = css_string(self.book.config.title)
         self.base_css = (self.geometry.page_css()
                          + f"@page :left {{ @top-center {{ content: {running_title}; }} }}\n")
-        self.print_css = CSS(filename=str(style_file("css", "print.css")), font_config=self.fonts,
+        # book.yaml's fallback fonts follow the style's faces in every font-family list.
+        sheet = style_file("css", "print.css")
+        config = self.book.config
+        faces = fallback_faces_css(config, {f.file_name: f'url("{f.path.as_uri()}")'
+                                            for f in fallbacks(config)})
+        self.print_css = CSS(string=with_fallbacks(sheet.read_text(encoding="utf-8"), config) + faces,
+                             base_url=sheet.as_uri(), font_config=self.fonts,
                              url_fetcher=self.fetcher, color_profiles=self.colour_profiles)
 
     def render(self, template: str, first_folio: int = 1, **context: object) -> Document:
