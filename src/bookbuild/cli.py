@@ -23,7 +23,7 @@ from bookbuild.pipeline import build, check, load
 from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
 from bookbuild.serve import ServeError, serve
-from bookbuild.verify import verify
+from bookbuild.verify import EDITIONS, verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -116,6 +116,9 @@ def _parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="prove the editions hold the same notes")
     verify_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                                help="where the editions are (default: dist)")
+    verify_parser.add_argument("--format", type=_verified, default=EDITIONS, metavar="LIST",
+                               help="editions to read back, comma-separated: epub,html,pdf "
+                               "(default: all three; a missing one fails)")
     verify_parser.set_defaults(run=_verify)
 
     serve_parser = commands.add_parser(
@@ -136,6 +139,15 @@ def _formats(value: str) -> list[str]:
     if unknown or not names:
         raise argparse.ArgumentTypeError(
             f"unknown edition {', '.join(unknown) or value!r}; choose from {','.join(writer_names())}")
+    return names
+
+
+def _verified(value: str) -> tuple[str, ...]:
+    names = tuple(name.strip().upper() for name in value.split(",") if name.strip())
+    unknown = [name.lower() for name in names if name not in EDITIONS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"unknown edition {', '.join(unknown) or value!r}; "
+                                         "choose from epub,html,pdf")
     return names
 
 
@@ -164,11 +176,14 @@ def _build(args: argparse.Namespace, progress: Progress) -> int:
     for rejected in result.rejected:
         print(f"bookbuild: {rejected} failed its check and was not written; the previous file "
               "(if any) is unchanged", file=sys.stderr)
-    if result.errors and not result.rejected:
+    for failed in result.failed_drafts:
+        print(f"bookbuild: {failed} is a draft that FAILED its check (see the errors above)",
+              file=sys.stderr)
+    if result.errors and not result.rejected and not result.failed_drafts:
         print(f"bookbuild: draft written despite {count_findings(result.findings)}", file=sys.stderr)
     for output in result.outputs:
-        print(f"wrote {output}")
-    return EXIT_FINDINGS if result.rejected else EXIT_OK
+        print(f"wrote {output}" + (" (draft, fails its check)" if output in result.failed_drafts else ""))
+    return EXIT_FINDINGS if result.rejected or result.failed_drafts else EXIT_OK
 
 
 def _check(args: argparse.Namespace, progress: Progress) -> int:
@@ -213,7 +228,7 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
 
 def _verify(args: argparse.Namespace, progress: Progress) -> int:
     book = load(args.manuscript, progress)
-    report = progress.step("Reading the editions back", verify, book, args.out)
+    report = progress.step("Reading the editions back", verify, book, args.out, args.format)
     if not report.editions:
         print(f"bookbuild: no edition in {args.out}; build them first with 'bookbuild build'",
               file=sys.stderr)

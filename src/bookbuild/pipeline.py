@@ -7,7 +7,9 @@ Read as a table of contents:
     3. model      ASTs                    -> Book (notes numbered once, lines attached)
     4. checks     Book                    -> findings
     5. writers    Book                    -> PDF in a second process; EPUB and HTML here
-                                             (each written atomically and checked)
+                                             (each written to a temporary name, read back
+                                             and verified against the model, then moved
+                                             into place)
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     refused: bool = False           # errors were found and this is not a draft: nothing written
     rejected: list[Path] = field(default_factory=list)   # editions that failed their check
+    failed_drafts: list[Path] = field(default_factory=list)  # drafts in place that failed it
 
     @property
     def errors(self) -> int:
@@ -86,10 +89,12 @@ def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
         result.refused = True
         return result
     context = WriteContext(timestamp=source_date_epoch(book.config), progress=progress,
-                           jobs=jobs or os.cpu_count() or 1)
+                           jobs=jobs or os.cpu_count() or 1, draft=draft)
     for written in write_editions(book, out, writers_for(formats), context, progress):
         result.findings.extend(written.findings)
         (result.outputs if written.accepted else result.rejected).append(written.target)
+        if written.accepted and written.failed:
+            result.failed_drafts.append(written.target)
     return result
 
 

@@ -12,14 +12,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.ast import iter_nodes, stringify
+from bookbuild.ast import iter_nodes, iter_text
 from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.model import Book, Note
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
+from bookbuild.verify.structure import Problem
 
 CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
          "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
-         "edition-missing": Severity.WARNING}
+         "edition-missing": Severity.ERROR, "edition-link": Severity.ERROR,
+         "edition-id": Severity.ERROR}
+READERS = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf}
+EDITIONS = tuple(READERS)
 
 
 @dataclass
@@ -45,19 +49,67 @@ def edition_paths(book: Book, out: Path) -> dict[str, Path]:
             "PDF": out / f"{book.config.slug}.pdf"}
 
 
-def verify(book: Book, out: Path) -> Report:
+def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
+    """Read back the editions `names` ("EPUB", "HTML", "PDF") from `out`; one that is missing
+    is an error, since it was asked for."""
     report = Report(notes=len(book.notes))
-    readers = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf}
     for name, path in edition_paths(book, out).items():
-        if not path.exists():
-            report.add("edition-missing", f"no {name} edition at {path}; build it to verify it",
-                       Place(str(path)))
+        if name not in names:
             continue
-        edition = readers[name](path)
-        report.editions.append(edition)
-        _compare(report, book, edition)
+        if not path.exists():
+            report.add("edition-missing", f"no {name} edition at {path}; build it with "
+                       f"'bookbuild build --format {name.lower()}' to verify it", Place(str(path)))
+            continue
+        report.editions.append(verify_edition(report, book, name, path))
     _compare_screen_editions(report, book)
     return report
+
+
+def verify_edition(report: Report, book: Book, name: str, path: Path) -> Edition:
+    """Read one edition back (the file or folder at `path`) and add what differs from the
+    model, and (EPUB, HTML) every broken link, missing file and repeated id, to `report`."""
+    edition = READERS[name](path)
+    _compare(report, book, edition)
+    _structure(report, book, edition)
+    return edition
+
+
+def check_edition(book: Book, name: str, path: Path) -> list[Diagnostic]:
+    """What a build runs on each edition it writes, before moving it into place."""
+    report = Report(notes=len(book.notes))
+    verify_edition(report, book, name, path)
+    return report.findings
+
+
+def _structure(report: Report, book: Book, edition: Edition) -> None:
+    for problem in edition.problems[:50]:
+        code = "edition-id" if problem.kind == "duplicate-id" else "edition-link"
+        report.add(code, f"in the {edition.name} edition, {problem.describe()}; rebuild it, and "
+                   "report it as a bug in bookbuild if it persists",
+                   _place_of(book, problem))
+    if len(edition.problems) > 50:
+        report.add("edition-link", f"{len(edition.problems) - 50} more faults of links and ids in "
+                   f"the {edition.name} edition", Place(edition.name))
+
+
+def _place_of(book: Book, problem: Problem) -> Place:
+    """The manuscript place a faulty link or id comes from, as near as the model knows it."""
+    anchor = problem.fragment
+    match = re.fullmatch(r"(?:note|noteref)-(\d+)", anchor)
+    if match and 0 < int(match.group(1)) <= len(book.notes):
+        note = book.notes[int(match.group(1)) - 1]
+        return note.place if anchor.startswith("note-") else note.call
+    link = next((use for use in book.links if use.target == anchor), None)
+    if link is not None and problem.kind != "duplicate-id":
+        return link.place
+    if anchor in book.anchors:
+        return book.anchors[anchor].place
+    image = next((use for use in book.images if use.src and use.src in problem.target), None)
+    if image is not None:
+        return image.place
+    page = problem.document.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    chapter = next((c for c in book.chapters if c.page == page), None)
+    return Place(chapter.file if chapter else problem.document)
 
 
 def _compare(report: Report, book: Book, edition: Edition) -> None:
@@ -88,7 +140,8 @@ def _compare(report: Report, book: Book, edition: Edition) -> None:
             report.add("notes-differ", f"note {note.number} reads differently in the {edition.name} "
                        f"edition from word {at + 1}: “{theirs}” instead of “{ours}”; rebuild it, "
                        "and report it if it persists", note.place)
-    for link in edition.broken_links[:20]:
+    # The screen editions' links are all checked by `_structure`; the PDF's here.
+    for link in (edition.broken_links if not edition.problems and edition.name == "PDF" else [])[:20]:
         report.add("note-links", f"a note link is broken in the {edition.name} edition: {link}",
                    Place(book.chapters[0].file if book.chapters else "book.yaml"))
 
@@ -110,7 +163,9 @@ def _has_table(note: Note) -> bool:
 
 
 def _model_text(note: Note) -> str:
-    return stringify(note.blocks)
+    """The note's text as its reader sees it: an image shows a picture, not its description."""
+    text = "".join(iter_text(note.blocks, frozenset({"Note", "NoteRef", "Image"})))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def _difference(printed: list[str], written: list[str]) -> tuple[int, str, str]:
@@ -125,4 +180,4 @@ def _excerpt(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[:size - 1] + "…"
 
 
-__all__ = ["ReadNote", "Report", "verify"]
+__all__ = ["EDITIONS", "ReadNote", "Report", "check_edition", "verify"]

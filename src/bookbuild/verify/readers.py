@@ -19,6 +19,7 @@ from lxml import etree, html
 from pypdf import PdfReader
 
 from bookbuild.preflight.content import Font, PageReader, Run
+from bookbuild.verify.structure import Problem, structure_problems
 
 NOTE_ID = re.compile(r"note-(\d+)")
 _SEPARATE = {"p", "div", "br", "td", "th", "tr", "li", "dt", "dd", "blockquote", "pre",
@@ -39,6 +40,7 @@ class Edition:
     name: str
     notes: list[ReadNote] = field(default_factory=list)
     broken_links: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)    # links, files and ids (screens)
 
 
 def _squeeze(text: str) -> str:
@@ -84,29 +86,43 @@ def _read_documents(edition: Edition, documents: list[tuple[str, etree._Element]
                     edition.broken_links.append(f"{name}: {href}")
 
 
+_XML_DOCUMENTS = ("application/xhtml+xml", "image/svg+xml", "application/x-dtbncx+xml")
+
+
 def read_epub(path: Path) -> Edition:
+    """The notes of the spine's documents in reading order, and the structure of every XML
+    document in the package (paths relative to the package document's folder)."""
     edition = Edition("EPUB")
     with zipfile.ZipFile(path) as archive:
         opf_name = next(n for n in archive.namelist() if n.endswith(".opf"))
         opf = etree.fromstring(archive.read(opf_name))
         folder = opf_name.rpartition("/")[0]
         ns = {"opf": "http://www.idpf.org/2007/opf"}
-        hrefs = {item.get("id"): item.get("href") for item in opf.xpath("//opf:item", namespaces=ns)}
+        items = opf.xpath("//opf:item", namespaces=ns)
+        hrefs = {item.get("id"): item.get("href") for item in items}
+        parsed = {item.get("href"): etree.fromstring(archive.read(f"{folder}/{item.get('href')}"
+                                                                  if folder else item.get("href")))
+                  for item in items if item.get("media-type") in _XML_DOCUMENTS}
         spine = [hrefs[ref.get("idref")] for ref in opf.xpath("//opf:itemref", namespaces=ns)]
-        documents = [(href, etree.fromstring(archive.read(f"{folder}/{href}" if folder else href)))
-                     for href in spine]
-    _read_documents(edition, documents)
+        prefix = f"{folder}/" if folder else ""
+        files = {name[len(prefix):] for name in archive.namelist() if name.startswith(prefix)}
+    _read_documents(edition, [(href, parsed[href]) for href in spine])
+    # A file in the zip that the manifest does not list is not part of the publication.
+    edition.problems = structure_problems(parsed, files & set(hrefs.values()))
     return edition
 
 
 def read_html(folder: Path) -> Edition:
+    """The notes in reading order (the index, then the pages its contents list), and the
+    structure of every page in the folder."""
     edition = Edition("HTML")
-    index = html.parse(str(folder / "index.html")).getroot()
+    parsed = {page.name: html.parse(str(page)).getroot() for page in sorted(folder.glob("*.html"))}
+    index = parsed["index.html"]
     pages = ["index.html"] + list(dict.fromkeys(
         href.split("#")[0] for href in index.xpath("//nav[@id='contents']//a/@href")))
-    documents = [(page, html.parse(str(folder / page)).getroot()) for page in pages
-                 if (folder / page).is_file()]
-    _read_documents(edition, documents)
+    _read_documents(edition, [(page, parsed[page]) for page in pages if page in parsed])
+    files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
+    edition.problems = structure_problems(parsed, files)
     return edition
 
 

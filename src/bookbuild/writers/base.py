@@ -25,6 +25,7 @@ class WriteContext:
     # so that the screen editions written in another process can carry the print pages.
     laid_out: Callable[[PrintPages | None], None] | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)   # processes for the PDF
+    draft: bool = False         # an edition that fails its read-back check is kept all the same
 
     @property
     def datetime(self) -> datetime.datetime:
@@ -51,5 +52,6 @@ class Writer(Protocol):
         ...
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        """Read the written edition back; errors keep it from replacing the previous one."""
+        """Read the written edition back and compare it with the model; errors keep it from
+        replacing the previous one (unless the build is a draft)."""
         ...

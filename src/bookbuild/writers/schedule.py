@@ -31,11 +31,16 @@ from bookbuild.writers.base import WriteContext, Writer
 
 @dataclass
 class Written:
-    """One writer's outcome: its target, what its check found, whether it replaced the old one."""
+    """One writer's outcome: its target, what its check found, whether it replaced the old one
+    (`accepted`), and whether its check failed (a draft is moved into place all the same)."""
 
     target: Path
     findings: list[Diagnostic] = field(default_factory=list)
     accepted: bool = True
+
+    @property
+    def failed(self) -> bool:
+        return any(finding.is_error for finding in self.findings)
 
 
 def write_editions(book: Book, out: Path, writers: list[Writer], context: WriteContext,
@@ -57,14 +62,15 @@ def write_editions(book: Book, out: Path, writers: list[Writer], context: WriteC
 
 def write_edition(book: Book, out: Path, writer: Writer, context: WriteContext,
                   progress: Progress) -> Written:
-    """Write one edition to a temporary name, check it, and move it into place if it passed."""
+    """Write one edition to a temporary name, read it back (`writer.verify`), and move it into
+    place if it passed, or if this is a draft."""
     target = writer.target(book, out)
     name = writer.name.upper()
     try:
         with atomic_path(target) as staged:
             progress.step(f"Writing the {name} edition", writer.write, book, staged, context)
             findings = progress.step(f"Checking the {name} edition", writer.verify, book, staged)
-            if any(finding.is_error for finding in findings):
+            if any(finding.is_error for finding in findings) and not context.draft:
                 raise _Rejection(findings)     # leaves the block without moving the edition
     except _Rejection as rejection:
         return Written(target, rejection.findings, accepted=False)

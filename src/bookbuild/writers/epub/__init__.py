@@ -13,6 +13,7 @@ from pathlib import Path
 from ebooklib import epub
 
 from bookbuild.diagnostics import Diagnostic
+from bookbuild.fontset import fallback_faces_css, fallbacks, with_fallbacks
 from bookbuild.model import Book
 from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file
@@ -39,7 +40,9 @@ class EpubWriter:
         return out / f"{book.config.slug}.epub"
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        return []
+        """Read the edition back as `bookbuild verify` does: notes, calls, links, files, ids."""
+        from bookbuild.verify import check_edition
+        return check_edition(book, "EPUB", path)
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         links = PageLinks(book, ".xhtml")
@@ -75,13 +78,15 @@ class EpubWriter:
         path.write_bytes(reproducible_zip(raw.getvalue(), context.datetime))
 
     def _assets(self, package: epub.EpubBook, book: Book, links: PageLinks, text: str) -> None:
-        fonts = subset_fonts(text)
+        fonts = subset_fonts(text, fallbacks(book.config))
         for number, (name, data) in enumerate(sorted(fonts.items()), start=1):
-            package.add_item(_item(f"font-{number}", f"fonts/{name}", "font/ttf", data))
+            media_type = "font/otf" if name.endswith(".otf") else "font/ttf"
+            package.add_item(_item(f"font-{number}", f"fonts/{name}", media_type, data))
         for name in STYLESHEETS:
-            css = style_file("css", name).read_text(encoding="utf-8")
+            css = with_fallbacks(style_file("css", name).read_text(encoding="utf-8"), book.config)
             if name == "fonts.css":
-                css = font_faces_css(css, set(fonts))
+                css = font_faces_css(css, set(fonts)) + fallback_faces_css(book.config, {
+                    name: f'url("../fonts/{name}")' for name in fonts})
             package.add_item(_item(f"css-{Path(name).stem}", f"css/{name}", "text/css", css.encode()))
         added: set[str] = set()
         for number, image in enumerate(book.images, start=1):

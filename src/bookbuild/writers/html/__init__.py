@@ -47,7 +47,9 @@ class HtmlWriter:
         return out / "html"
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        return []
+        """Read the edition back as `bookbuild verify` does: notes, calls, links, files, ids."""
+        from bookbuild.verify import check_edition
+        return check_edition(book, "HTML", path)
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         links = PageLinks(book, ".html")
@@ -63,7 +65,7 @@ class HtmlWriter:
         search = render("html/search.html", view=view, previous=None, next=None)
         (path / "search.html").write_text(search, encoding="utf-8")
         texts = [page.html for page in pages] + [search]
-        copy_assets(path, "".join(texts))
+        copy_assets(path, "".join(texts), book.config)
         (path / "js" / "search-index.js").write_text(
             search_index([(page.name, page.title, page.html) for page in pages[1:]]),
             encoding="utf-8")

@@ -31,8 +31,10 @@ class PdfWriter:
         write_pdf(book, path, context, self.variant)
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        """The preflight: the finished file read back as a printer would."""
+        """The preflight (the finished file read back as a printer would), then the notes read
+        back as `bookbuild verify` does: every note, its number, text and links both ways."""
         from bookbuild.preflight import preflight
+        from bookbuild.verify import check_edition
         report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
-                           crop_marks=self.variant.crop_marks)
-        return report.findings
+                           crop_marks=self.variant.crop_marks)  # TODO locate=place_of_character
+        return report.findings + check_edition(book, "PDF", path)
