@@ -41,7 +41,14 @@ class Geometry:
             f" margin-top: {self.top:.3f}pt; margin-bottom: {self.bottom:.3f}pt; }}\n"
             f"@page :right {{ margin-left: {self.inside:.3f}pt; margin-right: {self.outside:.3f}pt; }}\n"
             f"@page :left {{ margin-left: {self.outside:.3f}pt; margin-right: {self.inside:.3f}pt; }}\n"
-            f"html {{ font-size: {self.font_size}pt; }}\n")
+            f"html {{ font-size: {self.font_size}pt; }}\n"
+            # Images fit the text block, with room for a caption of about three lines below.
+            f"img {{ max-height: {self.block_height - 4.5 * self.font_size:.3f}pt; }}\n")
+
+    @property
+    def block_height(self) -> float:
+        """The height of the text block: the trim less the top and bottom margins (pt)."""
+        return self.height - self.top - self.bottom
 
 
 def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> Geometry:
