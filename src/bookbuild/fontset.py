@@ -9,6 +9,7 @@ whatever font a machine or a reading system happens to have, so `check` refuses 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -145,8 +146,10 @@ def suggest_font(char: str) -> str:
 @cache
 def machine_font_with(code_point: int) -> Path | None:
     """A font file on this machine that has the character, asked of fontconfig's fc-list (if it
-    is installed); embeddable .ttf/.otf files only, the same answer on every run."""
-    if shutil.which("fc-list") is None:
+    is installed); embeddable .ttf/.otf files only, the same answer on every run.
+    BOOKBUILD_FONT_SEARCH=off turns the search off (for reports that must not depend on the
+    machine)."""
+    if os.environ.get("BOOKBUILD_FONT_SEARCH", "").lower() == "off" or shutil.which("fc-list") is None:
         return None
     try:
         listing = subprocess.run(["fc-list", f":charset={code_point:x}", "file"], capture_output=True,
