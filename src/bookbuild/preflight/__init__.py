@@ -1,9 +1,10 @@
 """Preflight stage: read the finished print PDF back and check what printers require.
 
 It trusts nothing the writer meant to do: page boxes, trim and bleed, crop marks, the PDF/X
-output intent, fonts (embedded, subset, the book's own), the smallest text, glyphs missing from
-their font, device RGB colour, and the margins against the gutter the page count needs. It also
-reports the page count and the spine width for the cover.
+output intent and its one CMYK profile, fonts (embedded, subset, the book's own, one program per
+subset tag), the smallest text, glyphs missing from their font, device RGB colour, the margins
+against the gutter the page count needs, and drawn objects (images, rules, borders) that cross the
+trim or leave the text block. It also reports the page count and the spine width for the cover.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from __future__ import annotations
 import multiprocessing
 import re
 import signal
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +23,16 @@ from pypdf.errors import PdfReadError
 
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place, Severity
-from bookbuild.preflight.content import Font, PageReader, PageText
+from bookbuild.preflight.content import (
+    BOOK_FACES,
+    Box,
+    Drawn,
+    Font,
+    PageReader,
+    PageText,
+    is_book_face,
+)
+from bookbuild.preflight.resources import profile_problems, read_resources, subset_problems
 from bookbuild.printspec import (
     MIN_OUTSIDE,
     MIN_OUTSIDE_BLEED,
@@ -30,9 +42,11 @@ from bookbuild.printspec import (
     minimum_gutter,
     points,
 )
+from bookbuild.writers.pdf.geometry import geometry
 
 TOLERANCE = 0.75                # points
-BOOK_FACES = ("Gentium", "BookbuildSymbols")
+DRAWN_TOLERANCE = 1.5           # points an image or rule may stray (antialiasing, rounding)
+__all__ = ["BOOK_FACES", "CODES", "Report", "preflight"]
 
 CODES = {
     "pdf-unreadable": Severity.ERROR, "pdf-boxes": Severity.ERROR, "pdf-trim": Severity.ERROR,
@@ -41,8 +55,12 @@ CODES = {
     "pdf-foreign-font": Severity.ERROR, "pdf-small-text": Severity.ERROR,
     "pdf-missing-glyph": Severity.ERROR, "pdf-rgb-colour": Severity.ERROR,
     "pdf-gutter": Severity.ERROR, "pdf-margin": Severity.ERROR, "pdf-odd-pages": Severity.ERROR,
-    "pdf-few-pages": Severity.WARNING,
+    "pdf-few-pages": Severity.WARNING, "pdf-subset-tag": Severity.ERROR,
+    "pdf-output-profile": Severity.ERROR, "pdf-object-outside": Severity.ERROR,
+    "pdf-object-margin": Severity.ERROR,
 }
+# One character set in a machine font, and the pages it is on.
+Foreign = tuple[str, str, list[int]]
 
 
 @dataclass
@@ -83,8 +101,10 @@ class Report:
 
 
 def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
-              crop_marks: bool = False) -> Report:
-    """Check the PDF at `path` against book.yaml (trim, bleed, paper)."""
+              crop_marks: bool = False,
+              locate: Callable[[str], Place | None] | None = None) -> Report:
+    """Check the PDF at `path` against book.yaml (trim, bleed, paper). `locate`, given a
+    character, returns where the manuscript has it: findings about it are placed there."""
     report = Report(file=path.name, paper=config.paper)
     try:
         reader = PdfReader(str(path))
@@ -98,17 +118,25 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
     _document_checks(report, reader)
     width, height = (points(length) for length in config.trim)
     report.trim = (round(width / 72, 3), round(height / 72, 3))
-    job = _PageJob(path, config, report.file, report.pages, (width, height), bleed, crop_marks)
+    shape = geometry(config, report.pages, bleed, crop_marks)
+    job = _PageJob(path, config, report.file, report.pages, (width, height), bleed, crop_marks,
+                   (shape.inside, shape.outside, shape.top, shape.bottom))
+    foreign: list[tuple[int, str, list[str]]] = []
     if report.pages < _PARALLEL_PAGES:
-        report.findings += job.run(0, report.pages, reader)
+        findings, foreign = job.run(0, report.pages, reader)
+        report.findings += findings
     else:
         # Half the pages are read by a second process: the other core is free by now.
         middle = report.pages // 2
         with multiprocessing.get_context("fork").Pool(1, initializer=_default_signals) as pool:
             second = pool.apply_async(job.run, (middle, report.pages))
-            report.findings += job.run(0, middle, reader)
-            report.findings += second.get()
-    _font_checks(report, reader)
+            findings, foreign = job.run(0, middle, reader)
+            later, more = second.get()
+            report.findings += findings + later
+            foreign += more
+    reported = _foreign_characters(report, foreign, locate)
+    _font_checks(report, reader, reported)
+    _resource_checks(report, reader)
     if report.pages % 2:
         report.add("pdf-odd-pages", f"{report.pages} pages: a printed book has an even page count")
     if report.pages < MIN_PAGES:
@@ -131,10 +159,14 @@ class _PageJob:
     size: tuple[float, float]
     bleed: bool
     crop_marks: bool
+    margins: tuple[float, float, float, float]      # inside, outside, top, bottom (points)
 
-    def run(self, start: int, stop: int, reader: PdfReader | None = None) -> list[Diagnostic]:
+    def run(self, start: int, stop: int, reader: PdfReader | None = None
+            ) -> tuple[list[Diagnostic], list[tuple[int, str, list[str]]]]:
+        """The findings on pages start+1..stop, and the characters set in machine fonts."""
         reader = reader or PdfReader(str(self.path))
         report = Report(file=self.file, pages=self.pages)
+        foreign: list[tuple[int, str, list[str]]] = []
         fonts: dict[int, Font] = {}
         gutter = minimum_gutter(self.pages) * 72
         outside_minimum = (MIN_OUTSIDE_BLEED if self.bleed else MIN_OUTSIDE) * 72
@@ -152,7 +184,13 @@ class _PageJob:
             if page.get_contents() is not None and resources is not None:
                 text.read(page.get_contents(), resources.get_object(), reader)
             _text_checks(report, text.result, number, trim, gutter, outside_minimum, self.crop_marks)
-        return report.findings
+            _drawn_checks(report, text.result.drawn, number, trim, self.margins,
+                          self.bleed_width(), self.crop_marks)
+            foreign += [(number, font, list(chars)) for font, chars in text.result.foreign.items()]
+        return report.findings, foreign
+
+    def bleed_width(self) -> float:
+        return geometry(self.config, self.pages, self.bleed, self.crop_marks).bleed
 
 
 def _default_signals() -> None:
@@ -212,9 +250,10 @@ def _text_checks(report: Report, text: PageText, number: int, trim: tuple[float,
     if text.min_size is not None and text.min_size < MIN_TEXT - 0.05:
         report.add("pdf-small-text", f"“{text.smallest.strip()}” is set at {text.min_size:.1f} pt; "
                    f"printers need at least {MIN_TEXT:g} pt", number)
-    for context in text.missing[:3]:
-        report.add("pdf-missing-glyph", f"a glyph is missing from its font in “{context}”; the "
-                   "character would print as a blank box: use a character the book's fonts have",
+    for chars, context in text.missing[:3]:
+        report.add("pdf-missing-glyph", f"{_character(chars)} has no glyph in its font (in "
+                   f"“{context}”); it would print as a blank box: add a font that has it to "
+                   "book.yaml ('fonts:' then '  fallback: [file.ttf]') or replace the character",
                    number)
     if text.rgb:
         report.add("pdf-rgb-colour", "device RGB colour in a PDF/X file; use CMYK "
@@ -234,7 +273,103 @@ def _text_checks(report: Report, text: PageText, number: int, trim: tuple[float,
                    f"least {outside_minimum / 72:.3f} in", number)
 
 
-def _font_checks(report: Report, reader: PdfReader) -> None:
+def _drawn_checks(report: Report, drawn: list[Drawn], number: int, trim: Box,
+                  margins: tuple[float, float, float, float], bleed: float, crop_marks: bool) -> None:
+    """Images and rules belong inside the text block; nothing drawn may cross the trim. (Only the
+    running heads and folios, which are text, live in the margins; a proof's crop marks live in
+    the slug, beyond the bleed.)"""
+    inside, outside, top, bottom = margins
+    left, right = (inside, outside) if number % 2 == 1 else (outside, inside)
+    block = (trim[0] + left, trim[1] + bottom, trim[2] - right, trim[3] - top)
+    outside_trim: list[str] = []
+    outside_block: list[str] = []
+    for item in drawn:
+        box = item.box
+        if crop_marks and _beyond(box, trim, bleed):
+            continue                                # a crop mark in the slug
+        over_trim = _overflow(box, trim)
+        if over_trim:
+            outside_trim.append(f"{_describe(item, trim)} crosses the trim by {over_trim}")
+            continue
+        over_block = _overflow(box, block)
+        if over_block:
+            outside_block.append(f"{_describe(item, trim)} leaves the text block by {over_block}")
+    for text in outside_trim[:3]:
+        report.add("pdf-object-outside", f"{text}: it would be cut off. Scale the image down or "
+                   "give it a width (and a height) that fits the text block; for a rule or a "
+                   "table, make it narrower", number)
+    for text in outside_block[:3]:
+        report.add("pdf-object-margin", f"{text}: images and rules belong inside the text "
+                   "block (the trim less the margins). Make it smaller or narrower so that it "
+                   "fits", number)
+
+
+def _beyond(box: Box, trim: Box, bleed: float) -> bool:
+    """Wholly outside the bleed box: in the slug."""
+    x0, y0, x1, y1 = trim[0] - bleed, trim[1] - bleed, trim[2] + bleed, trim[3] + bleed
+    return (box[2] <= x0 + TOLERANCE or box[0] >= x1 - TOLERANCE or box[3] <= y0 + TOLERANCE
+            or box[1] >= y1 - TOLERANCE)
+
+
+def _overflow(box: Box, frame: Box) -> str:
+    """By how much, and at which edges, `box` passes `frame` ("" when it does not)."""
+    edges = {"left": frame[0] - box[0], "bottom": frame[1] - box[1],
+             "right": box[2] - frame[2], "top": box[3] - frame[3]}
+    over = [(amount, edge) for edge, amount in edges.items() if amount > DRAWN_TOLERANCE]
+    return ", ".join(f"{amount:.1f} pt at the {edge}" for amount, edge in sorted(over, reverse=True))
+
+
+def _describe(item: Drawn, trim: Box) -> str:
+    """The object and its box in points from the trim's top left corner."""
+    what = {"image": "an image", "inline image": "an inline image", "rule": "a rule (a border "
+            "or a line)", "path": "a filled or stroked shape"}.get(item.kind, item.kind)
+    if item.detail:
+        what += f" ({item.detail})"
+    x0, x1 = item.box[0] - trim[0], item.box[2] - trim[0]
+    y0, y1 = trim[3] - item.box[3], trim[3] - item.box[1]
+    return f"{what} at x {x0:.1f}–{x1:.1f} pt, y {y0:.1f}–{y1:.1f} pt (from the trim's top left)"
+
+
+def _foreign_characters(report: Report, found: list[tuple[int, str, list[str]]],
+                        locate: Callable[[str], Place | None] | None) -> set[str]:
+    """One finding per character set in a font that is not the book's: which character, which
+    font, on which pages, and where the manuscript has it when `locate` can tell."""
+    pages: dict[tuple[str, str], list[int]] = {}
+    for number, font, chars in sorted(found):
+        # A space pango set in the fallback font beside the real culprit says nothing more.
+        shown = [c for c in chars if not c.isspace()] or chars
+        for char in shown:
+            pages.setdefault((font, char), []).append(number)
+    for (font, char), numbers in sorted(pages.items(), key=lambda item: (item[1][0], item[0])):
+        also = ""
+        if len(numbers) > 1:
+            listed = ", ".join(map(str, numbers[1:6])) + ("..." if len(numbers) > 6 else "")
+            also = f" (also on page{'s' if len(numbers) > 2 else ''} {listed})"
+        place = locate(char) if locate is not None and not char.startswith("glyph ") else None
+        report.add("pdf-foreign-font", f"{_character(char)} is set in {font}, a font of this "
+                   f"machine, because the book's faces lack it{also}; add a font that has it to "
+                   "book.yaml ('fonts:' then '  fallback: [file.ttf]') or replace the character",
+                   numbers[0], place)
+    return {font for font, _ in pages}
+
+
+def _character(text: str) -> str:
+    """“港” (U+6E2F CJK UNIFIED IDEOGRAPH-6E2F); a glyph with no text is named by its id."""
+    if text.startswith("glyph "):
+        return f"a {text} (no Unicode text in the font)"
+    names = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, 'unnamed character')}" for c in text)
+    return f"“{text}” ({names})"
+
+
+def _resource_checks(report: Report, reader: PdfReader) -> None:
+    found = read_resources(reader)
+    for problem in subset_problems(found):
+        report.add("pdf-subset-tag", problem)
+    for problem in profile_problems(found):
+        report.add("pdf-output-profile", problem)
+
+
+def _font_checks(report: Report, reader: PdfReader, reported: set[str] | None = None) -> None:
     seen: set[str] = set()
     for page in reader.pages:
         resources = page.get("/Resources")
@@ -256,7 +391,7 @@ def _font_checks(report: Report, reader: PdfReader) -> None:
             tag, plus, family = name.partition("+")
             if not plus or len(tag) != 6 or not tag.isupper():
                 report.add("pdf-font-not-subset", f"the font {name} is embedded whole, not subset")
-            if not any(face in family.replace("-", "").replace(" ", "") for face in BOOK_FACES):
+            if not is_book_face(name) and (family or name) not in (reported or set()):
                 report.add("pdf-foreign-font", f"some text is set in {family or name}, a font of "
                            "this machine, because the book's faces lack a character; add the "
                            "character to the book's fonts or replace it")

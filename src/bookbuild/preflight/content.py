@@ -3,8 +3,11 @@
 A small interpreter for the operators that matter to a preflight: the graphics state (q, Q, cm),
 text positioning and showing (BT, ET, Tm, Td, TD, T*, Tf, Tc, Tw, Tz, TL, TJ, Tj, ', "), colour
 (rg, RG, k, K, cs, CS, sc, scn...), paths (m, l, c, v, y, re, h, S, s, f, B...) and forms (Do).
-For each page it reports where text was set, its smallest size, glyphs missing from their font,
-device RGB colour, and strokes drawn outside the trim (crop marks).
+For each page it reports where text was set, its smallest size, glyphs missing from their font
+(CID 0, read through the font's encoding CMap when it has one), the characters set in fonts that
+are not the book's, device RGB colour, strokes drawn outside the trim (crop marks), and the box of
+every object drawn: images (XObjects and inline), paths that are filled or stroked, the contents
+of forms, each cut to the clipping path in force. White fills are left out: they print nothing.
 """
 
 from __future__ import annotations
@@ -18,10 +21,21 @@ from pypdf.generic import DictionaryObject, IndirectObject
 from bookbuild.preflight.tokens import operations
 
 Matrix = tuple[float, float, float, float, float, float]
+Box = tuple[float, float, float, float]                 # x0, y0, x1, y1 in PDF points, y up
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _FILL_OR_STROKE = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
 _RGB = {"rg", "RG"}
+_FILLS_ONLY = {"f", "F", "f*"}
+# The style's faces, and the fallbacks book.yaml declares (named "Bookbuild Fallback N" by
+# bookbuild.fontset): a machine's own font never carries these names.
+BOOK_FACES = ("Gentium", "BookbuildSymbols", "BookbuildFallback")
+
+
+def is_book_face(name: str) -> bool:
+    """Whether a BaseFont ("ABCDEF+Gentium-Book-Plus") is one of the book's own faces."""
+    family = name.lstrip("/").partition("+")[2] or name.lstrip("/")
+    return any(face in family.replace("-", "").replace(" ", "") for face in BOOK_FACES)
 
 
 def multiply(m: Matrix, n: Matrix) -> Matrix:
@@ -45,10 +59,15 @@ class Font:
     two_byte: bool
     widths: dict[int, float]
     default_width: float
-    unicode: dict[int, str]
+    unicode: dict[int, str]                               # by code, as ToUnicode maps them
+    cids: dict[int, int] | None = None                    # code to CID, from an encoding CMap
+    foreign: bool = False                                 # not one of the book's faces
+
+    def cid(self, code: int) -> int:
+        return code if self.cids is None else self.cids.get(code, 0)
 
     def width(self, code: int) -> float:
-        return self.widths.get(code, self.default_width) / 1000
+        return self.widths.get(self.cid(code), self.default_width) / 1000
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,15 @@ class Run:
     end: float = 0.0        # where the text stops along the line
 
 
+@dataclass(frozen=True)
+class Drawn:
+    """An object drawn on the page: what it is and its box, cut to the clip."""
+
+    kind: str               # "image", "rule" or "path"
+    box: Box
+    detail: str = ""        # an image's size in pixels
+
+
 @dataclass
 class PageText:
     """What one page's content stream holds."""
@@ -70,10 +98,12 @@ class PageText:
     max_x: float | None = None
     min_size: float | None = None
     smallest: str = ""                                    # the text set at min_size
-    missing: list[str] = field(default_factory=list)     # text around each .notdef glyph
+    missing: list[tuple[str, str]] = field(default_factory=list)  # .notdef: its text, the run
     rgb: bool = False
     outside_strokes: int = 0                              # strokes beyond the trim box
     runs: list[Run] = field(default_factory=list)         # kept only when asked for
+    drawn: list[Drawn] = field(default_factory=list)
+    foreign: dict[str, dict[str, None]] = field(default_factory=dict)  # font: its characters
 
 
 @dataclass
@@ -85,6 +115,10 @@ class _State:
     word_spacing: float = 0.0
     scale: float = 1.0
     leading: float = 0.0
+    clip: Box | None = None
+    line_width: float = 1.0
+    white_fill: bool = False
+    white_stroke: bool = False
 
 
 class PageReader:
@@ -97,14 +131,16 @@ class PageReader:
         self.keep_text = keep_text
         self.result = PageText()
 
-    def read(self, contents: Any, resources: DictionaryObject, pdf: Any, ctm: Matrix = IDENTITY) -> None:
-        state = _State(ctm=ctm)
+    def read(self, contents: Any, resources: DictionaryObject, pdf: Any, ctm: Matrix = IDENTITY,
+             clip: Box | None = None) -> None:
+        state = _State(ctm=ctm, clip=clip)
         stack: list[_State] = []
         text_matrix = line_matrix = IDENTITY
         path: list[tuple[float, float]] = []
+        clipping = False
         if contents is None:
             return
-        for operands, op in operations(contents.get_data()):
+        for operands, op in operations(contents.get_data(), inline_images=True):
             if op == "q":
                 stack.append(_State(**vars(state)))
             elif op == "Q":
@@ -143,6 +179,14 @@ class PageReader:
                 text_matrix = self._show(state, text_matrix, list(operands[0]))
             elif op in _RGB or (op in ("cs", "CS") and operands and operands[0] == "/DeviceRGB"):
                 self.result.rgb = True
+                if op in _RGB:
+                    self._colour(state, op == "RG", operands)
+            elif op in ("g", "G", "k", "K", "sc", "SC", "scn", "SCN"):
+                self._colour(state, op.isupper(), operands)
+            elif op == "w":
+                state.line_width = float(operands[0])
+            elif op in ("W", "W*"):
+                clipping = True
             elif op in ("m", "l"):
                 path.append(apply(state.ctm, float(operands[0]), float(operands[1])))
             elif op in ("c", "v", "y"):
@@ -153,9 +197,50 @@ class PageReader:
             elif op in _FILL_OR_STROKE or op == "n":
                 if op in _STROKES and any(self._outside(point) for point in path):
                     self.result.outside_strokes += 1
+                if path and clipping:
+                    state.clip = _intersect(state.clip, _bounds(path))
+                if path and op != "n":
+                    self._paint(state, op, path)
                 path = []
+                clipping = False
             elif op == "Do":
-                self._form(resources, operands[0], pdf, state.ctm)
+                self._form(resources, operands[0], pdf, state)
+            elif op == "BI":
+                self._image(state, "inline image", operands)
+
+    @staticmethod
+    def _colour(state: _State, stroke: bool, operands: list[Any]) -> None:
+        values = [float(v) for v in operands if isinstance(v, float)]
+        white = bool(values) and (all(v == 0 for v in values) if len(values) == 4
+                                  else all(v == 1 for v in values))
+        if stroke:
+            state.white_stroke = white
+        else:
+            state.white_fill = white
+
+    def _paint(self, state: _State, op: str, path: list[tuple[float, float]]) -> None:
+        """Record a filled or stroked path (white fills print nothing)."""
+        stroked = op in _STROKES
+        if (op in _FILLS_ONLY and state.white_fill) or (stroked and state.white_stroke
+                                                        and op not in ("B", "B*", "b", "b*")):
+            return
+        x0, y0, x1, y1 = _bounds(path)
+        if stroked:
+            a, b, c, d = state.ctm[:4]
+            half = state.line_width * abs(a * d - b * c) ** 0.5 / 2
+            x0, y0, x1, y1 = x0 - half, y0 - half, x1 + half, y1 + half
+        box = _intersect(state.clip, (x0, y0, x1, y1))
+        if box is not None:
+            thin = min(box[2] - box[0], box[3] - box[1]) < 3
+            self.result.drawn.append(Drawn("rule" if thin else "path", box))
+
+    def _image(self, state: _State, kind: str, size: list[Any]) -> None:
+        """Record an image: the unit square through the CTM, cut to the clip."""
+        corners = [apply(state.ctm, x, y) for x, y in ((0, 0), (1, 0), (0, 1), (1, 1))]
+        box = _intersect(state.clip, _bounds(corners))
+        if box is not None:
+            detail = f"{int(size[0])} x {int(size[1])} px" if len(size) == 2 else ""
+            self.result.drawn.append(Drawn(kind, box, detail))
 
     def _outside(self, point: tuple[float, float]) -> bool:
         x0, y0, x1, y1 = self.trim
@@ -169,9 +254,10 @@ class PageReader:
         key = reference.idnum if isinstance(reference, IndirectObject) else id(reference)
         if key not in self.fonts:
             self.fonts[key] = read_font(reference.get_object())
+            self.fonts[key].foreign = not is_book_face(self.fonts[key].name)
         return self.fonts[key]
 
-    def _form(self, resources: DictionaryObject, name: Any, pdf: Any, ctm: Matrix) -> None:
+    def _form(self, resources: DictionaryObject, name: Any, pdf: Any, state: _State) -> None:
         objects = resources.get("/XObject")
         if objects is None:
             return
@@ -183,13 +269,22 @@ class PageReader:
             space = form.get("/ColorSpace")
             if space == "/DeviceRGB":
                 self.result.rgb = True
+            if not form.get("/ImageMask") or not state.white_fill:
+                self._image(state, "image", [form.get("/Width", 0), form.get("/Height", 0)])
             return
         if form.get("/Subtype") != "/Form":
             return
-        matrix = tuple(float(v) for v in form.get("/Matrix", IDENTITY))
+        matrix: Matrix = tuple(float(v) for v in form.get("/Matrix", IDENTITY))  # type: ignore[assignment]
+        ctm = multiply(matrix, state.ctm)
+        clip = state.clip
+        if form.get("/BBox") is not None:
+            x0, y0, x1, y1 = (float(v) for v in form["/BBox"])
+            corners = [apply(ctm, x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
+            clip = _intersect(clip, _bounds(corners))
+            if clip is None:
+                return
         inner = form.get("/Resources")
-        self.read(form, inner.get_object() if inner is not None else resources, pdf,
-                  multiply(matrix, ctm))  # type: ignore[arg-type]
+        self.read(form, inner.get_object() if inner is not None else resources, pdf, ctm, clip)
 
     def _show(self, state: _State, text_matrix: Matrix, items: list[Any]) -> Matrix:
         font = state.font
@@ -227,13 +322,36 @@ class PageReader:
         if size > 0 and (result.min_size is None or size < result.min_size):
             result.min_size = size
             result.smallest = "".join(font.unicode.get(g, "") for g in glyphs)
-        if font.two_byte and 0 in glyphs:
-            result.missing.append("".join(font.unicode.get(g, "□") for g in glyphs))
+        if font.two_byte and any(font.cid(g) == 0 for g in glyphs):
+            lost = "".join(font.unicode.get(g, "") for g in glyphs if font.cid(g) == 0)
+            result.missing.append((lost or "glyph 0", "".join(
+                "□" if font.cid(g) == 0 and g not in font.unicode else font.unicode.get(g, "")
+                for g in glyphs)))
+        if font.foreign:
+            chars = result.foreign.setdefault(font.name.lstrip("/").partition("+")[2] or font.name, {})
+            for g in glyphs:
+                chars.setdefault(font.unicode.get(g) or f"glyph {font.cid(g)}", None)
         if self.keep_text:
             text = "".join(font.unicode.get(g, "") for g in glyphs)
             result.runs.append(Run(start[0], start[1], size, text, end[0]))
 
 
+def _bounds(points: list[tuple[float, float]]) -> Box:
+    xs, ys = [p[0] for p in points], [p[1] for p in points]
+    return (min(xs), min(ys), max(xs), max(ys))
+
+
+def _intersect(clip: Box | None, box: Box) -> Box | None:
+    """`box` cut to `clip`; None when nothing of it is left."""
+    if clip is None:
+        return box
+    x0, y0 = max(clip[0], box[0]), max(clip[1], box[1])
+    x1, y1 = min(clip[2], box[2]), min(clip[3], box[3])
+    return (x0, y0, x1, y1) if x0 <= x1 and y0 <= y1 else None
+
+
+_CIDCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*(\d+)")
+_CIDRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(\d+)")
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 _BFRANGE = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
 
@@ -278,4 +396,22 @@ def read_font(font: DictionaryObject) -> Font:
                 base = int(target, 16)
                 for code in range(int(low, 16), int(high, 16) + 1):
                     unicode[code] = chr(base + code - int(low, 16))
-    return Font(name, two_byte, widths, default, unicode)
+    return Font(name, two_byte, widths, default, unicode, _encoding(font))
+
+
+def _encoding(font: DictionaryObject) -> dict[int, int] | None:
+    """Code to CID from an embedded encoding CMap (WeasyPrint writes one when codes are not
+    glyph ids, as for small capitals and .notdef boxes); None for Identity-H."""
+    encoding = font.get("/Encoding")
+    if encoding is None or not hasattr(encoding.get_object(), "get_data"):
+        return None
+    data = encoding.get_object().get_data()
+    cids: dict[int, int] = {}
+    for section in re.findall(rb"begincidchar(.*?)endcidchar", data, re.S):
+        for code, cid in _CIDCHAR.findall(section):
+            cids[int(code, 16)] = int(cid)
+    for section in re.findall(rb"begincidrange(.*?)endcidrange", data, re.S):
+        for low, high, cid in _CIDRANGE.findall(section):
+            for offset in range(int(high, 16) - int(low, 16) + 1):
+                cids[int(low, 16) + offset] = int(cid) + offset
+    return cids

@@ -30,14 +30,17 @@ _SPACE = re.compile(rb"\s")
 _TJ_ARRAY = re.compile(rb"\[([0-9A-Fa-f<>\s.+-]*)\]\s*TJ(?=[" + _DELIMITERS + rb"]|\Z)")
 _TJ_ITEM = re.compile(rb"<([0-9A-Fa-f]*)>|([-+]?(?:\d+\.?\d*|\.\d+))")
 _INLINE_IMAGE_END = re.compile(rb"\sEI(?=[\s]|\Z)")
+_INLINE_IMAGE_SIZE = re.compile(rb"/(?:W|Width)\s+(\d+)[\s\S]*?/(?:H|Height)\s+(\d+)|"
+                                rb"/(?:H|Height)\s+(\d+)[\s\S]*?/(?:W|Width)\s+(\d+)")
 
 
 class ContentError(ValueError):
     """The content stream is not well formed at the given byte offset."""
 
 
-def operations(data: bytes) -> Iterator[tuple[list[Any], str]]:
-    """Each operator of the stream with its operands, in order."""
+def operations(data: bytes, inline_images: bool = False) -> Iterator[tuple[list[Any], str]]:
+    """Each operator of the stream with its operands, in order. An inline image is skipped, or
+    with `inline_images` given as a "BI" operator whose operands are its width and height."""
     operands: list[Any] = []
     stack: list[tuple[list[Any], bool]] = []     # enclosing arrays/dicts: (items, is_dict)
     position = 0
@@ -79,8 +82,15 @@ def operations(data: bytes) -> Iterator[tuple[list[Any], str]]:
                 target.append(word)
                 continue
             if word == "BI":        # an inline image: its data is binary, skip to EI
+                start = data.find(b"ID", position)
                 end = _INLINE_IMAGE_END.search(data, position)
+                size = _INLINE_IMAGE_SIZE.search(data, position, start if start >= 0 else position)
                 position = end.end() if end else len(data)
+                found = [int(v) for v in size.groups() if v is not None] if size else []
+                if size and size.group(3):      # /H came first
+                    found.reverse()
+                if inline_images:
+                    yield [float(v) for v in found], "BI"
                 operands = []
                 continue
             yield operands, word

@@ -33,8 +33,10 @@ class PdfWriter:
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
         """The preflight (the finished file read back as a printer would), then the notes read
         back as `bookbuild verify` does: every note, its number, text and links both ways."""
+        from bookbuild.checks.glyphs import place_of_character
         from bookbuild.preflight import preflight
         from bookbuild.verify import check_edition
         report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
-                           crop_marks=self.variant.crop_marks)  # TODO locate=place_of_character
+                           crop_marks=self.variant.crop_marks,
+                           locate=lambda char: place_of_character(book, char))
         return report.findings + check_edition(book, "PDF", path)

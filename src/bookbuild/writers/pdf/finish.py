@@ -6,6 +6,10 @@ top and bottom edges only, so the spine side of each page is cut back to the tri
 its bleed all round and a slug beyond it, where crop marks are drawn in registration colour (all
 four inks; WeasyPrint's own marks would be RGB, which PDF/X forbids). The output intent:
 WeasyPrint names it after the profile; printers look for the registered characterization.
+The profile itself: WeasyPrint embeds LittleCMS's re-serialisation of it (three times the size
+of the file, and not always the same bytes from one process to the next), so each part of a book
+laid out in parts would carry a different copy; the file's own bytes go in instead, and `join`
+keeps one copy.
 """
 
 from __future__ import annotations
@@ -13,7 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from importlib.resources import files
+from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import pydyf
 
@@ -37,12 +43,27 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[A
             if crop_marks:
                 _crop_marks(pdf, page, shape.bleed, shape.slug)
         _tag_rgb_images(pdf)
+        _embed_profile_files(document, pdf)
         for intent in pdf.catalog.get("OutputIntents", ()):
             intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
             intent["RegistryName"] = pydyf.String(REGISTRY)
             intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
             intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
     return finish
+
+
+def _embed_profile_files(document: Any, pdf: pydyf.PDF) -> None:
+    """Each `@color-profile` stream gets the bytes of its file, not LittleCMS's rewrite."""
+    streams = {obj.reference: obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)}
+    for profile in getattr(document, "color_profiles", {}).values():
+        stream = streams.get(profile.pdf_reference)
+        source = urlsplit(str(profile.src))
+        if stream is None or source.scheme not in ("", "file"):
+            continue
+        path = Path(unquote(source.path))
+        data = path.read_bytes() if path.is_file() else b""
+        if data[36:40] == b"acsp":          # an ICC profile; anything else keeps WeasyPrint's copy
+            stream.stream = [data]
 
 
 def _tag_rgb_images(pdf: pydyf.PDF) -> None:
