@@ -70,7 +70,7 @@ def load(manuscript: Path, progress: Progress) -> Book:
             book.bibliography_blocks = progress.step(
                 "Formatting the bibliography", format_bibliography, _cited_keys(book), references,
                 config.csl, config.lang)
-    book.diagnostics[:0] = config_findings
+    book.diagnostics[:0] = config_findings + (bibliography.diagnostics if bibliography else [])
     return book
 
 

@@ -55,6 +55,8 @@ CODES: tuple[Code, ...] = (
     Code("config-missing", ERROR, "a required book.yaml key that is absent"),
     Code("config-syntax", ERROR, "book.yaml is not valid YAML"),
     Code("missing-file", ERROR, "a file named in book.yaml that does not exist"),
+    Code("bibliography-ambiguous-and", WARNING, "a BibLaTeX publisher, institution or organization "
+         "whose ' and ' may split one name"),
     Code("encoding", ERROR, "a file that is not UTF-8 text"),
     Code("control-character", ERROR, "an invisible control character, which EPUB and HTML cannot hold"),
     Code("paragraph-too-long", ERROR, "a paragraph of more than 200,000 characters (lost line breaks)"),

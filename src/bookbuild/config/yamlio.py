@@ -1,7 +1,12 @@
-"""Config stage: read YAML and remember the line of every key, so messages can point at it."""
+"""Config stage: read YAML and remember the line of every key, so messages can point at it.
+
+The text is normalised to NFC first, so a title typed with combining accents ("Cafe\u0301") is
+the same text as the chapters' ("Café") in every edition, its metadata and its search.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 import yaml
@@ -28,7 +33,8 @@ class LocatedYaml:
 
 
 def load_yaml(text: str, file: str) -> LocatedYaml:
-    """Parse `text`; a syntax error becomes a `BookError` that names the line."""
+    """Parse `text` (in NFC); a syntax error becomes a `BookError` that names the line."""
+    text = unicodedata.normalize("NFC", text)    # never adds or removes a line
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:

@@ -2,19 +2,25 @@
 
 pandoc converts BibTeX/BibLaTeX to CSL JSON (the form citeproc reads); a line scan of the file
 finds where each key is defined, so a duplicate or unused entry can be reported at its line.
+A .bib file is read as the dialect its author wrote (`bibtex.decide_dialect`): BibTeX keeps
+`publisher = {Chapel and Hall}` one name where BibLaTeX makes it a list. Every string is
+normalised to NFC, so the bibliography's "í" is the same character as the chapters'.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pypandoc
 
 from bookbuild.config import BookConfig
-from bookbuild.diagnostics import BookError, Place, error
+from bookbuild.diagnostics import BookError, Diagnostic, Place, error
+from bookbuild.parse.bibtex import ambiguous_and, decide_dialect, scan_bibtex, undot
 
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 _CSL_ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -36,6 +42,7 @@ class Bibliography:
 
     entries: dict[str, BibEntry] = field(default_factory=dict)
     duplicates: list[tuple[BibEntry, BibEntry]] = field(default_factory=list)  # (first, second)
+    diagnostics: list[Diagnostic] = field(default_factory=list)  # warnings found while reading
 
     def csl_items(self) -> list[dict[str, object]]:
         return [entry.data for entry in self.entries.values()]
@@ -48,7 +55,7 @@ def read_bibliography(config: BookConfig) -> Bibliography | None:
     bibliography = Bibliography()
     for path in config.bibliography:
         name = config.relative(path)
-        items = _csl_items(path, name)
+        items = _csl_items(path, name, config.bibliography_format, bibliography.diagnostics)
         by_key = {str(item.get("id")): item for item in items}
         for key, line in _key_lines(path):
             data = by_key.get(key)
@@ -62,13 +69,18 @@ def read_bibliography(config: BookConfig) -> Bibliography | None:
     return bibliography
 
 
-def _csl_items(path: Path, name: str) -> list[dict[str, object]]:
+def _csl_items(path: Path, name: str, setting: str | None,
+               diagnostics: list[Diagnostic]) -> list[dict[str, object]]:
     try:
         if path.suffix.lower() == ".json":
-            items = json.loads(path.read_text(encoding="utf-8-sig"))
+            items = _nfc(json.loads(path.read_text(encoding="utf-8-sig")))
         else:
-            reader = "bibtex" if path.suffix.lower() == ".bibtex" else "biblatex"
-            items = json.loads(pypandoc.convert_file(str(path), "csljson", format=reader, sort_files=False))
+            records = scan_bibtex(unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig")))
+            dialect = decide_dialect(records, setting, path.suffix.lower())
+            diagnostics.extend(ambiguous_and(records, dialect, name))
+            output = pypandoc.convert_file(str(path), "csljson", format=dialect.format,
+                                           sort_files=False)
+            items = _nfc(json.loads(output), undot)
     except UnicodeDecodeError:
         raise BookError([error("bibliography-invalid", f"{name} is not UTF-8; save it as UTF-8",
                                Place(name))]) from None
@@ -82,8 +94,20 @@ def _csl_items(path: Path, name: str) -> list[dict[str, object]]:
     return [item for item in items if isinstance(item, dict)]
 
 
+def _nfc(value: object, repair: Callable[[str], str] = str) -> object:
+    """Every string in `value` (CSL JSON) in NFC, after `repair`."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", repair(value))
+    if isinstance(value, list):
+        return [_nfc(item, repair) for item in value]
+    if isinstance(value, dict):
+        return {key: _nfc(item, repair) for key, item in value.items()}
+    return value
+
+
 def _key_lines(path: Path) -> list[tuple[str, int]]:
-    text = path.read_text(encoding="utf-8-sig")
+    # NFC, as the entries' ids are: a key typed in NFD must still find its entry.
+    text = unicodedata.normalize("NFC", path.read_text(encoding="utf-8-sig"))
     pattern = _CSL_ID if path.suffix.lower() == ".json" else _BIBTEX_ENTRY
     found = []
     for match in pattern.finditer(text):
