@@ -159,8 +159,19 @@ def read_pdf(path: Path) -> Edition:
         match = re.match(r"\s*(\d+)\.\s*", text)
         number = int(match.group(1)) if match else 0
         body = text[match.end():] if match else text
-        edition.notes.append(ReadNote(int(start[2][5:]), number, _squeeze(body)))
+        edition.notes.append(ReadNote(int(start[2][5:]), number, _logical(_squeeze(body))))
     return edition
+
+
+# A run of right-to-left letters (Hebrew, Arabic) with the spaces and marks between them.
+_RTL_RUN = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]"
+                      r"(?:[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff\s]*[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff])?")
+
+
+def _logical(text: str) -> str:
+    """A PDF draws right-to-left script in visual order, so its text comes out backwards: each
+    run of it is put back in reading order (enough for words and phrases within a line)."""
+    return _RTL_RUN.sub(lambda match: match.group(0)[::-1], text)
 
 
 def _text_runs(pdf: PdfReader, indexes: list[int]) -> dict[int, list[Run]]:
