@@ -7,12 +7,14 @@ chapter (HTML, EPUB) or one document (PDF).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from html import escape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
 from bookbuild.ast import Node, stringify
+from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
                "UpperAlpha": "A"}
@@ -25,6 +27,7 @@ _QUOTES = {
 }
 # Attributes pandoc passes through by name; the others become data-* attributes.
 _PLAIN_ATTRIBUTES = {"lang", "dir", "title", "width", "height", "style"}
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 class Links(Protocol):
@@ -94,7 +97,7 @@ class HtmlRenderer:
             "SmallCaps": lambda c: f'<span class="smallcaps">{self.inlines(c)}</span>',
             "Quoted": self._quoted,
             "Cite": lambda c: f'<span class="citation">{self.inlines(c[1])}</span>',
-            "Code": lambda c: f"<code{self.attributes(c[0])}>{text(c[1])}</code>",
+            "Code": self._code,
             "Math": lambda c: f'<span class="math">{text(c[1])}</span>',
             "RawInline": lambda c: _raw(c[0], c[1]),
             "Link": self._link,
@@ -138,6 +141,25 @@ class HtmlRenderer:
                 f'{self.epub_type("pagebreak")} title="{attr_value(folio)}"></span>')
 
     def _str(self, value: str) -> str:
+        # A bare address in the text (pandoc leaves it a Str) breaks only where Chicago allows.
+        pieces = split_urls(value)
+        if len(pieces) == 1 and not pieces[0][1]:
+            return self._words(value)
+        return "".join(self._url_markers(piece) + url_html(piece) if is_address
+                       else self._words(piece) for piece, is_address in pieces)
+
+    def _url_markers(self, url: str) -> str:
+        """The print page breaks that fall inside an address, to go before it: a marker between
+        its segments would split the address in the screen editions' text."""
+        markers = ""
+        if self._pending:
+            words = sum(1 for char in url if _is_word(char))
+            while self._pending and self._count + words > self._pending[0][0]:
+                markers += self._marker(self._pending.pop(0)[1])
+            self._count += words
+        return markers
+
+    def _words(self, value: str) -> str:
         if not self._pending:
             return text(value)
         out: list[str] = []
@@ -273,7 +295,23 @@ class HtmlRenderer:
         attr, inlines, (url, title) = c
         href = self.links.anchor(url[1:]) if url.startswith("#") else url
         title_attr = f' title="{attr_value(title)}"' if title else ""
+        shown = _link_address(inlines, url)
+        if shown is not None:
+            # The link shows its address (an autolink, citeproc's URL or DOI, [url](url)): the
+            # `a` itself is the `.url` element, its text still exactly the address.
+            return (f'{self._url_markers(shown)}<a{self.attributes(attr, ("url",))} '
+                    f'href="{attr_value(href)}"{title_attr}>{url_markup(shown)}</a>')
         return f'<a{self.attributes(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'
+
+    def _code(self, c: Any) -> str:
+        attr, value = c
+        if is_url(value):
+            return f'<code{self.attributes(attr, ("url",))}>{url_markup(value)}</code>'
+        # Code with an address among other text ("curl https://..."): the address alone is
+        # broken at Chicago's points; code is not counted for page breaks, so no _url here.
+        body = "".join(url_html(piece) if is_address else text(piece)
+                       for piece, is_address in split_urls(value))
+        return f"<code{self.attributes(attr)}>{body}</code>"
 
     def _image(self, c: Any) -> str:
         attr, inlines, (src, title) = c
@@ -288,6 +326,17 @@ class HtmlRenderer:
     def _noteref(self, seq: int) -> str:
         return (f'<a href="{self.links.note(seq)}" id="noteref-{seq}" class="noteref" '
                 f'role="doc-noteref"{self.epub_type("noteref")}>{self.note_numbers[seq]}</a>')
+
+
+def _link_address(inlines: list[Node], href: str) -> str | None:
+    """The address a link shows as its text, or None when its text is words (or styled)."""
+    if not inlines or any(inline["t"] != "Str" for inline in inlines):
+        return None
+    shown = "".join(inline["c"] for inline in inlines)
+    # Text equal to an absolute href is an address even in a scheme find_urls does not know.
+    if is_url(shown) or (_SCHEME.match(href) and shown in (href, href.removeprefix("mailto:"))):
+        return shown
+    return None
 
 
 def _is_word(char: str) -> bool:
