@@ -13,7 +13,7 @@ from html import escape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
-from bookbuild.ast import Node, stringify
+from bookbuild.ast import Node, heading_text, stringify
 from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
@@ -33,7 +33,9 @@ _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 class Links(Protocol):
     """How an edition addresses its parts."""
 
-    def anchor(self, anchor_id: str) -> str: ...
+    def anchor(self, anchor_id: str) -> str | None:
+        """Where the edition has the anchor; None for an id the book does not have."""
+        ...
     def note(self, seq: int) -> str: ...
     def noteref(self, seq: int) -> str: ...
     def image(self, src: str) -> str | None:
@@ -56,8 +58,10 @@ class HtmlRenderer:
 
     def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False,
                  page_breaks: dict[str, list[tuple[int, str]]] | None = None,
-                 scroll_tables: bool = False) -> None:
+                 scroll_tables: bool = False, bookmarks: bool = False) -> None:
         self.links = links
+        # Print: a heading's bookmark (the PDF outline) is its words, without its note calls.
+        self.bookmarks = bookmarks
         self.epub = epub
         # On the web a wide table scrolls sideways in its own box instead of widening the page.
         self.scroll_tables = scroll_tables
@@ -228,7 +232,11 @@ class HtmlRenderer:
 
     def _header(self, c: Any) -> str:
         level, attr, inlines = c
-        return f"<h{level}{self.attributes(attr)}>{self.inlines(inlines)}</h{level}>\n"
+        bookmark = ""
+        if self.bookmarks:
+            words = " ".join("".join(_plain(heading_text(inlines))).split())
+            bookmark = f' data-bookmark="{attr_value(words)}"'
+        return f"<h{level}{self.attributes(attr)}{bookmark}>{self.inlines(inlines)}</h{level}>\n"
 
     def _div(self, c: Any) -> str:
         attr, blocks = c
@@ -294,6 +302,10 @@ class HtmlRenderer:
     def _link(self, c: Any) -> str:
         attr, inlines, (url, title) = c
         href = self.links.anchor(url[1:]) if url.startswith("#") else url
+        if href is None:
+            # A link to no anchor (a draft written despite `broken-link`): its words, unlinked,
+            # so that the edition holds no link that leads nowhere.
+            return f'<span{self.attributes(attr, ("broken-link",))}>{self.inlines(inlines)}</span>'
         title_attr = f' title="{attr_value(title)}"' if title else ""
         shown = _link_address(inlines, url)
         if shown is not None:

@@ -58,7 +58,7 @@ class EditionView:
                 breaks.setdefault(key, []).append((words, folio))
         self.renderer = HtmlRenderer(links, book.config.lang,
                                      {note.seq: note.number for note in book.notes}, epub=epub,
-                                     page_breaks=breaks, scroll_tables=web)
+                                     page_breaks=breaks, scroll_tables=web, bookmarks=keyed)
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))
@@ -121,9 +121,9 @@ class EditionView:
         """The chapters with their sections, then the notes and the bibliography."""
         entries = []
         for chapter in self.book.chapters:
-            children = [ContentsEntry(self.title(s.title), self.links.anchor(s.id))
+            children = [ContentsEntry(self.title(s.title), self.links.anchor(s.id) or "")
                         for s in chapter.sections]
-            entries.append(ContentsEntry(self.title(chapter.title), self.links.anchor(chapter.id),
+            entries.append(ContentsEntry(self.title(chapter.title), self.links.anchor(chapter.id) or "",
                                          children))
         if self.book.notes and not self.notes_at_chapter_end:
             entries.append(ContentsEntry(Markup("Notes"), self.links.section("endnotes")))

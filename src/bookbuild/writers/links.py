@@ -20,7 +20,8 @@ def image_names(book: Book) -> dict[str, str]:
 
 
 class PageLinks:
-    """A page per chapter, plus notes and bibliography pages (HTML and EPUB editions)."""
+    """A page per chapter, plus notes and bibliography pages (HTML and EPUB editions). An id
+    the book does not have has no address (None)."""
 
     def __init__(self, book: Book, suffix: str) -> None:
         self.book = book
@@ -30,10 +31,10 @@ class PageLinks:
     def page(self, name: str) -> str:
         return name + self.suffix
 
-    def anchor(self, anchor_id: str) -> str:
+    def anchor(self, anchor_id: str) -> str | None:
         chapter = self.book.chapter_of_anchor(anchor_id)
         if chapter is None:
-            return "#" + anchor_id
+            return None
         if anchor_id == chapter.id:
             return self.page(chapter.page)
         return f"{self.page(chapter.page)}#{anchor_id}"
@@ -62,10 +63,11 @@ class DocumentLinks:
     """The whole book in one document (the PDF edition)."""
 
     def __init__(self, book: Book) -> None:
+        self.book = book
         self.images = {image.src: image.path.as_uri() for image in book.images if image.path}
 
-    def anchor(self, anchor_id: str) -> str:
-        return "#" + anchor_id
+    def anchor(self, anchor_id: str) -> str | None:
+        return "#" + anchor_id if anchor_id in self.book.anchors else None
 
     def note(self, seq: int) -> str:
         return f"#note-{seq}"

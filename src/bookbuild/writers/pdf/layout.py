@@ -159,7 +159,7 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
         back_pages = read_pages(back)
     back_folios = [str(back_start + i) for i in range(back_pages.count)]
 
-    entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id),
+    entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id) or "",
                               _folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
     if book.notes and not view.notes_at_chapter_end:
         entries.append(_ContentsEntry(Markup("Notes"), "#endnotes",
