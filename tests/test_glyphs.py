@@ -116,3 +116,28 @@ def test_epub_and_html_embed_the_fallbacks_and_name_them_after_the_book_face(wit
     assert "Bookbuild Fallback 2" in (site / "css" / "fonts.css").read_text()
     page = html.parse(str(site / "01.html")).getroot()
     assert "שלום" in page.xpath("string(//main)")
+
+
+def test_code_is_set_in_the_styles_monospaced_face_never_a_machines(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: Code\n", {
+        "01.md": "# One\n\nRun `make all` first.[^1]\n\n```\nprint('book')\n```\n\n"
+                 "[^1]: Or `bookbuild check`.\n",
+        "02.md": "# Two\n\nNo code here.\n"})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    names = set()
+    for page in PdfReader(str(tmp_path / "out" / "code.pdf")).pages:
+        resources = page.get("/Resources")
+        font_dict = resources.get_object().get("/Font") if resources else None
+        names |= {str(ref.get_object()["/BaseFont"]).split("+", 1)[-1]
+                  for ref in (font_dict.get_object().values() if font_dict else [])}
+    assert "Bookbuild-Mono" in names and all(n.startswith(("Gentium", "Bookbuild")) for n in names)
+    with zipfile.ZipFile(tmp_path / "out" / "code.epub") as archive:
+        mono = TTFont(archive.open("EPUB/fonts/BookbuildMono-Regular.ttf"))
+    assert set(map(chr, mono.getBestCmap())) >= set("makeallbookbuildcheckprint('book')")
+    assert (tmp_path / "out" / "html" / "fonts" / "BookbuildMono-Regular.woff2").is_file()
+
+
+def test_a_book_without_code_embeds_no_code_face(essay: Path) -> None:
+    with zipfile.ZipFile(essay / "revolution-destroyed.epub") as archive:
+        assert not [n for n in archive.namelist() if "Mono" in n]

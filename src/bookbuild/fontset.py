@@ -25,6 +25,8 @@ from bookbuild.resources import style_file
 
 BOOK_FAMILY = "Gentium Book Plus"
 SYMBOLS_FAMILY = "Bookbuild Symbols"
+MONO_FAMILY = "Bookbuild Mono"
+MONO_FILE = "BookbuildMono-Regular.ttf"         # the face for code, embedded only for code
 # The style's own fallback: embedded only when the text needs a character from it.
 STYLE_FALLBACKS = frozenset({"BookbuildSymbols-Regular.ttf"})
 # Unicode general categories that draw nothing: controls, format characters (soft hyphen,

@@ -29,7 +29,7 @@ _RGB = {"rg", "RG"}
 _FILLS_ONLY = {"f", "F", "f*"}
 # The style's faces, and the fallbacks book.yaml declares (named "Bookbuild Fallback N" by
 # bookbuild.fontset): a machine's own font never carries these names.
-BOOK_FACES = ("Gentium", "BookbuildSymbols", "BookbuildFallback")
+BOOK_FACES = ("Gentium", "BookbuildSymbols", "BookbuildMono", "BookbuildFallback")
 
 
 def is_book_face(name: str) -> bool:

@@ -7,6 +7,7 @@ embed it in a document is allowed by the SIL Open Font License.
 
 from __future__ import annotations
 
+import html
 import io
 import logging
 import re
@@ -18,7 +19,7 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 
 from bookbuild.cache import default_cache, digest, file_digest
-from bookbuild.fontset import STYLE_FALLBACKS, Fallback, characters, style_fonts
+from bookbuild.fontset import MONO_FILE, STYLE_FALLBACKS, Fallback, characters, style_fonts
 
 # fontTools says which tables it drops (a fallback font's FFTM, say); nothing a user can act on.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
@@ -27,14 +28,18 @@ logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 _ALWAYS = {*range(0x20, 0x7F), 0xA0, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2191}
 
 
-def subset_fonts(text: str, fallbacks: list[Fallback] | None = None) -> dict[str, bytes]:
+def subset_fonts(text: str, fallbacks: list[Fallback] | None = None,
+                 code: str = "") -> dict[str, bytes]:
     """Each font of the book face, holding only what `text` needs, by file name; a fallback font
     (the style's symbols, or one of book.yaml's under its `file_name`) only if the text uses a
-    character from it."""
+    character from it; the code face only if there is `code` (the text of code elements)."""
     used = frozenset(ord(char) for char in text)
     unicodes = used | _ALWAYS
     fonts = {path.name: _subset(path, unicodes) for path in style_fonts()
-             if path.name not in STYLE_FALLBACKS or used & characters(path)}
+             if path.name != MONO_FILE and (path.name not in STYLE_FALLBACKS or used & characters(path))}
+    if code.strip():
+        mono = next(path for path in style_fonts() if path.name == MONO_FILE)
+        fonts[MONO_FILE] = _subset(mono, frozenset(ord(char) for char in code) | {0x20})
     for fallback in fallbacks or ():
         if used & characters(fallback.path):
             fonts[fallback.file_name] = _subset(fallback.path, used)
@@ -80,3 +85,12 @@ def font_faces_css(css: str, embedded: set[str]) -> str:
     return "".join(rule for rule in rules
                    if not rule.startswith("@font-face") or
                    any(name in rule for name in embedded))
+
+
+_CODE = re.compile(r"<(code|pre|kbd|samp)\b[^>]*>(.*?)</\1>", re.DOTALL)
+_TAGS = re.compile(r"<[^>]*>")
+
+
+def code_text(markup: str) -> str:
+    """The text of the code elements of XHTML `markup` (set in the code face)."""
+    return html.unescape("".join(_TAGS.sub("", match.group(2)) for match in _CODE.finditer(markup)))

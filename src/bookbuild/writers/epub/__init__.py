@@ -22,7 +22,7 @@ from bookbuild.writers.cover import book_cover
 from bookbuild.writers.epub.documents import documents, landmarks, nav_document, ncx_document, page_list
 from bookbuild.writers.epub.metadata import book_identifier, describe
 from bookbuild.writers.epub.package import reproducible_zip
-from bookbuild.writers.fonts import font_faces_css, subset_fonts
+from bookbuild.writers.fonts import code_text, font_faces_css, subset_fonts
 from bookbuild.writers.links import PageLinks
 
 XHTML = "application/xhtml+xml"
@@ -78,7 +78,7 @@ class EpubWriter:
         path.write_bytes(reproducible_zip(raw.getvalue(), context.datetime))
 
     def _assets(self, package: epub.EpubBook, book: Book, links: PageLinks, text: str) -> None:
-        fonts = subset_fonts(text, fallbacks(book.config))
+        fonts = subset_fonts(text, fallbacks(book.config), code=code_text(text))
         for number, (name, data) in enumerate(sorted(fonts.items()), start=1):
             media_type = "font/otf" if name.endswith(".otf") else "font/ttf"
             package.add_item(_item(f"font-{number}", f"fonts/{name}", media_type, data))

@@ -17,9 +17,9 @@ from fontTools.ttLib import TTFont
 
 from bookbuild.cache import default_cache, digest
 from bookbuild.config import BookConfig
-from bookbuild.fontset import fallback_faces_css, fallbacks, with_fallbacks
+from bookbuild.fontset import MONO_FILE, fallback_faces_css, fallbacks, with_fallbacks
 from bookbuild.resources import style_file
-from bookbuild.writers.fonts import font_faces_css, subset_fonts
+from bookbuild.writers.fonts import code_text, font_faces_css, subset_fonts
 
 STYLESHEETS = ("fonts.css", "book.css", "html.css")
 SCRIPTS = ("book.js", "search.js")
@@ -28,13 +28,13 @@ LICENCES = ("OFL.txt", "LICENSE-DejaVu.txt")
 
 def copy_assets(root: Path, text: str, config: BookConfig) -> None:
     """css/, js/ and fonts/ under `root`; `text` is every page, to choose the glyphs kept."""
-    fonts = {name: _woff2(data)
-             for name, data in subset_fonts(_visible(text), fallbacks(config)).items()}
+    fonts = {name: _woff2(data) for name, data
+             in subset_fonts(_visible(text), fallbacks(config), code=code_text(text)).items()}
     (root / "fonts").mkdir()
     for name, data in sorted(fonts.items()):
         (root / "fonts" / _woff2_name(name)).write_bytes(data)
     for licence in LICENCES:
-        if licence != "LICENSE-DejaVu.txt" or "BookbuildSymbols-Regular.ttf" in fonts:
+        if licence != "LICENSE-DejaVu.txt" or {"BookbuildSymbols-Regular.ttf", MONO_FILE} & set(fonts):
             shutil.copyfile(style_file("fonts", licence), root / "fonts" / licence)
     (root / "css").mkdir()
     for name in STYLESHEETS:
