@@ -392,3 +392,25 @@ def test_a_print_page_break_inside_a_link_is_marked_before_the_link() -> None:
     url = "https://example.org/abc"
     markup = _render([{"t": "Str", "c": "at"}, {"t": "Space"}, _link(url, url)], [(6, "12")])
     assert re.search(r'at <span id="page-12"[^>]*></span><a class="uri url"', markup)
+
+
+def test_a_link_has_one_clickable_area_per_line_in_print(tmp_path: Path) -> None:
+    """WeasyPrint gives every box inside a link (each piece of a URL, each <wbr/>) an area of its
+    own; the finisher keeps one area per line, so no area lies inside another with its target."""
+    out = tmp_path / "out"
+    assert bookbuild("build", "--manuscript", FAULT / "in", "--out", out, "--format", "pdf").code == 0
+    from pypdf import PdfReader
+    for page in PdfReader(str(out / "t.pdf")).pages:
+        areas = []
+        for reference in page.get("/Annots") or []:
+            annotation = reference.get_object()
+            action = annotation.get("/A")
+            target = action.get_object().get("/URI") if action else annotation.get("/Dest")
+            x0, y0, x1, y1 = (float(v) for v in annotation["/Rect"])
+            areas.append((str(target), min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)))
+        for index, (target, *box) in enumerate(areas):
+            assert box[2] - box[0] > 0.01, f"an empty link area to {target}"
+            for other_index, (other, *outer) in enumerate(areas):
+                inside = (outer[0] - 0.01 <= box[0] and outer[1] - 0.01 <= box[1]
+                          and box[2] <= outer[2] + 0.01 and box[3] <= outer[3] + 0.01)
+                assert other_index == index or other != target or not inside

@@ -38,6 +38,9 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[A
                               for part in obj.stream]
         pages = [obj for obj in pdf.objects
                  if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
+        by_number = {obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)}
+        for page in pages:
+            _prune_links(page, by_number)
         for index, page in enumerate(pages):
             _boxes(page, recto=index % 2 == 0, bleed=shape.bleed, crop_marks=crop_marks)
             if crop_marks:
@@ -64,6 +67,51 @@ def _embed_profile_files(document: Any, pdf: pydyf.PDF) -> None:
         data = path.read_bytes() if path.is_file() else b""
         if data[36:40] == b"acsp":          # an ICC profile; anything else keeps WeasyPrint's copy
             stream.stream = [data]
+
+
+def _prune_links(page: pydyf.Dictionary, objects: dict[int, Any]) -> None:
+    """One link area per line of a link: WeasyPrint gives every box inside a link an area of its
+    own (each piece of a URL, an emphasis, a zero-width <wbr>), covered by the line's area. The
+    areas dropped are emptied, since pydyf cannot take an object out of the file."""
+    references = page.get("Annots")
+    if not references:
+        return
+    annotations = [(reference, objects.get(int(bytes(reference).split()[0])))
+                   for reference in references]
+    links = [(reference, annotation) for reference, annotation in annotations
+             if isinstance(annotation, pydyf.Dictionary) and annotation.get("Subtype") == "/Link"]
+    kept: list[tuple[object, tuple[float, float, float, float]]] = []
+    dropped: set[int] = set()
+    for reference, annotation in sorted(links, key=lambda item: -_area(_rect(item[1]))):
+        rect, target = _rect(annotation), _target(annotation)
+        if rect[2] - rect[0] < 0.01 or any(other == target and _inside(rect, box) for other, box in kept):
+            dropped.add(id(annotation))
+            annotation.clear()
+        else:
+            kept.append((target, rect))
+    if dropped:
+        page["Annots"] = pydyf.Array([reference for reference, annotation in annotations
+                                      if id(annotation) not in dropped])
+
+
+def _rect(annotation: pydyf.Dictionary) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in annotation["Rect"])
+    return (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+
+
+def _area(rect: tuple[float, float, float, float]) -> float:
+    return (rect[2] - rect[0]) * (rect[3] - rect[1])
+
+
+def _target(annotation: pydyf.Dictionary) -> object:
+    action = annotation.get("A")
+    target = action.get("URI") if isinstance(action, dict) else annotation.get("Dest")
+    return getattr(target, "string", target)         # a pydyf.String holds its text
+
+
+def _inside(rect: tuple[float, float, float, float], box: tuple[float, float, float, float]) -> bool:
+    return (rect[0] >= box[0] - 0.01 and rect[1] >= box[1] - 0.01 and rect[2] <= box[2] + 0.01
+            and rect[3] <= box[3] + 0.01)
 
 
 def _tag_rgb_images(pdf: pydyf.PDF) -> None:
