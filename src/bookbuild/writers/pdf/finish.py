@@ -78,11 +78,11 @@ def _prune_links(page: pydyf.Dictionary, objects: dict[int, Any]) -> None:
         return
     annotations = [(reference, objects.get(int(bytes(reference).split()[0])))
                    for reference in references]
-    links = [(reference, annotation) for reference, annotation in annotations
+    links = [annotation for _, annotation in annotations
              if isinstance(annotation, pydyf.Dictionary) and annotation.get("Subtype") == "/Link"]
     kept: list[tuple[object, tuple[float, float, float, float]]] = []
     dropped: set[int] = set()
-    for reference, annotation in sorted(links, key=lambda item: -_area(_rect(item[1]))):
+    for annotation in sorted(links, key=lambda item: -_area(_rect(item))):
         rect, target = _rect(annotation), _target(annotation)
         if rect[2] - rect[0] < 0.01 or any(other == target and _inside(rect, box) for other, box in kept):
             dropped.add(id(annotation))
