@@ -14,6 +14,7 @@ Read as a table of contents:
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ from bookbuild.model.build import build_book
 from bookbuild.parse.bibliography import format_bibliography, read_bibliography, write_references
 from bookbuild.parse.pandoc import ReaderSettings, parse_sources
 from bookbuild.parse.sources import read_sources
+from bookbuild.parse.typography import smarten
 from bookbuild.progress import Progress
 from bookbuild.writers import writers_for
 from bookbuild.writers.base import WriteContext
@@ -51,6 +53,7 @@ class BuildResult:
 def load(manuscript: Path, progress: Progress) -> Book:
     """Read and parse the manuscript once into the book model."""
     config, config_findings = progress.step("Reading book.yaml", load_config, manuscript)
+    config = _typeset_metadata(config)
     sources = progress.step("Reading the chapters", read_sources, config)
     bibliography = progress.step("Reading the bibliography", read_bibliography, config)
     with tempfile.TemporaryDirectory(prefix="bookbuild-") as work:
@@ -96,6 +99,16 @@ def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
         if written.accepted and written.failed:
             result.failed_drafts.append(written.target)
     return result
+
+
+def _typeset_metadata(config: BookConfig) -> BookConfig:
+    """book.yaml's displayed texts get the chapters' typography (quotes, apostrophes, dashes)."""
+    changes: dict[str, object] = {name: smarten(value, config.lang) for name in _TYPESET
+                                   if isinstance(value := getattr(config, name), str)}
+    return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+
+
+_TYPESET = ("title", "subtitle", "description", "rights", "edition", "publisher")
 
 
 def _cited_keys(book: Book) -> list[str]:

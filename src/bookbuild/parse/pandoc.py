@@ -4,6 +4,10 @@ One pandoc process parses a whole batch of chapters and resolves their citations
 parallel, one per core. The result is each chapter's pandoc JSON AST. ASTs are kept in the build
 cache under a key of everything they depend on, so after an edit only the edited chapters go
 through pandoc again.
+
+pandoc's `smart` extension is off: it decides each quote blind to the markup around it. The
+typography pass (`typography.py`) does that work on each chapter's AST instead, before the AST
+is cached, so the cache holds the finished text.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ import pypandoc
 
 from bookbuild.cache import Cache, digest, file_digest
 from bookbuild.diagnostics import BookError, Place, error
+from bookbuild.parse import typography
 from bookbuild.parse.sources import SourceFile
 from bookbuild.resources import reader_lua
 
-# pandoc Markdown, minus the extensions that would make text vanish silently: metadata blocks
-# (metadata belongs in book.yaml) and raw TeX, which HTML, EPUB and PDF editions all drop.
-MARKDOWN = "markdown-pandoc_title_block-yaml_metadata_block-raw_tex-latex_macros"
+# pandoc Markdown, minus `smart` (typography.py does it across markup) and the extensions that
+# would make text vanish silently: metadata blocks (metadata belongs in book.yaml) and raw TeX,
+# which HTML, EPUB and PDF editions all drop.
+MARKDOWN = "markdown-smart-pandoc_title_block-yaml_metadata_block-raw_tex-latex_macros"
 
 # A batch smaller than this is not worth a second pandoc process.
 _MIN_BATCH_BYTES = 400_000
@@ -75,9 +81,12 @@ def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: 
         (workdir / "reader.json").write_text(settings.to_json(), encoding="utf-8")
         batches = _batches([sources[index] for index in missing], jobs or os.cpu_count() or 1)
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            results = list(pool.map(lambda batch: _run(batch, reader), batches))
-        fresh = [blocks for result in results for blocks in result]
-        for index, blocks in zip(missing, fresh, strict=True):
+            results = list(pool.map(lambda batch: _run(batch, reader, workdir), batches))
+        fresh = [chapter for result in results for chapter in result]
+        for index, (blocks, protected) in zip(missing, fresh, strict=True):
+            typography.smarten_blocks(blocks, settings.lang)
+            if protected:
+                typography.restore_escapes(blocks)
             parsed[index] = blocks
             cache.put("ast", keys[index], json.dumps(blocks, separators=(",", ":")).encode())
     return [blocks for blocks in parsed if blocks is not None]
@@ -87,7 +96,8 @@ def _cache_keys(sources: list[SourceFile], settings: ReaderSettings) -> list[str
     """What a chapter's AST depends on besides its text: pandoc, the reader, every setting, and
     the contents (not the names) of the style and the bibliography."""
     shared = digest("ast", pypandoc.get_pandoc_version(), file_digest(reader_lua()), MARKDOWN,
-                    settings.lang, file_digest(settings.csl), file_digest(settings.references))
+                    file_digest(Path(typography.__file__)), settings.lang,
+                    file_digest(settings.csl), file_digest(settings.references))
     return [digest(shared, source.name, source.text) for source in sources]
 
 
@@ -120,9 +130,11 @@ def _batches(sources: list[SourceFile], jobs: int) -> list[list[SourceFile]]:
     return batches
 
 
-def _run(batch: list[SourceFile], reader: Path) -> list[list[Node]]:
+def _run(batch: list[SourceFile], reader: Path, workdir: Path) -> list[tuple[list[Node], bool]]:
+    """Each chapter's blocks, and whether its escapes were protected (see `_input`)."""
+    inputs = [_input(source, workdir) for source in batch]
     # glob.escape: pypandoc globs file names, and '[' is common in real file names.
-    files = [glob.escape(str(source.path)) for source in batch]
+    files = [glob.escape(str(path)) for path, _ in inputs]
     try:
         # --sandbox: pandoc reads the chapters and the style it is given and nothing else, and
         # never the network (a style could name a parent style on the web, say).
@@ -134,4 +146,19 @@ def _run(batch: list[SourceFile], reader: Path) -> list[list[Node]]:
     chapters = json.loads(output)["blocks"]
     if len(chapters) != len(batch):
         raise RuntimeError(f"pandoc returned {len(chapters)} chapters for {len(batch)} files")
-    return [chapter["c"][1] for chapter in chapters]
+    return [(chapter["c"][1], protected)
+            for chapter, (_, protected) in zip(chapters, inputs, strict=True)]
+
+
+def _input(source: SourceFile, workdir: Path) -> tuple[Path, bool]:
+    """The file pandoc reads for a chapter (pandoc reads files, not our text): the chapter
+    itself, or a copy in `workdir` of the text as read, when that is not the file's (it was
+    normalised to NFC) or when it escapes a quote, a hyphen or a dot to keep it straight (those
+    escapes are protected in the copy). The copy keeps the chapter's name."""
+    protected = typography.protect_escapes(source.text)
+    if protected is None and not source.normalised:
+        return source.path, False
+    copy = workdir / "input" / source.name
+    copy.parent.mkdir(parents=True, exist_ok=True)
+    copy.write_text(source.text if protected is None else protected, encoding="utf-8")
+    return copy, protected is not None

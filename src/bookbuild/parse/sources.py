@@ -3,17 +3,13 @@
 A chapter in another encoding is refused with the line of the first bad byte and the command
 that converts it; nothing is ever written back to the manuscript. Text is normalised to NFC, so
 "Antoni\u0301n" typed with a combining accent is the same word as "Antonín" in every edition, in
-search and in the checks; a chapter that was not NFC is given to pandoc as a normalised copy in
-a private temporary folder.
+search and in the checks; a chapter that was not NFC is given to pandoc as a normalised copy
+(see `parse.pandoc`), never rewritten.
 """
 
 from __future__ import annotations
 
-import atexit
 import hashlib
-import os
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -28,10 +24,11 @@ from bookbuild.parse.limits import check_limits
 class SourceFile:
     """One chapter file as read from disk."""
 
-    path: Path          # absolute: the file pandoc reads (the chapter, or its NFC copy)
+    path: Path          # absolute
     name: str           # relative to the manuscript folder, with / separators
     text: str           # decoded, line endings normalised to \n, NFC
     digest: str = field(compare=False)
+    normalised: bool = False    # `text` differs from the file's (it was not NFC): pandoc reads a copy
 
     @cached_property
     def lines(self) -> list[str]:
@@ -84,9 +81,9 @@ def read_sources(config: BookConfig) -> list[SourceFile]:
         if limits:
             problems.extend(limits)
             continue
-        sources.append(SourceFile(path=path if text == decoded else _normalised(path, text),
-                                  name=name, text=text,
-                                  digest=hashlib.sha256(data).hexdigest()))
+        sources.append(SourceFile(path=path, name=name, text=text,
+                                  digest=hashlib.sha256(data).hexdigest(),
+                                  normalised=text != decoded))
     if problems:
         raise BookError(problems)
     return sources
@@ -116,40 +113,6 @@ def _decode(data: bytes, name: str, problems: list[Diagnostic]) -> str | None:
             Place(name, line)))
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-_copies: dict[Path, Path] = {}      # chapter -> its NFC copy, replaced when the chapter changes
-_owner: tuple[int, Path] | None = None
-
-
-def _normalised(path: Path, text: str) -> Path:
-    """The file pandoc reads for a chapter whose text was not NFC (pandoc reads files, not our
-    text): a copy of the normalised text outside the manuscript."""
-    key = hashlib.sha256(f"{path}\0{text}".encode()).hexdigest()[:24]
-    copy = _private_folder() / key / path.name       # same name: pandoc's messages, the stem
-    if not copy.is_file():
-        copy.parent.mkdir(parents=True, exist_ok=True)
-        copy.write_text(text, encoding="utf-8")
-    previous = _copies.get(path)
-    if previous is not None and previous != copy:   # `bookbuild serve` rebuilds after edits
-        shutil.rmtree(previous.parent, ignore_errors=True)
-    _copies[path] = copy
-    return copy
-
-
-def _private_folder() -> Path:
-    global _owner
-    if _owner is None or _owner[0] != os.getpid():
-        _owner = (os.getpid(), Path(tempfile.mkdtemp(prefix="bookbuild-nfc-")))
-        atexit.register(_remove, *_owner)
-    return _owner[1]
-
-
-def _remove(pid: int, folder: Path) -> None:
-    # A forked child (the PDF writer) inherits this handler; only the process that made the
-    # folder removes it.
-    if os.getpid() == pid:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _guess_encoding(data: bytes) -> str:

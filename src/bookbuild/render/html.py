@@ -14,17 +14,14 @@ from html.parser import HTMLParser
 from typing import Any, Protocol
 
 from bookbuild.ast import Node, heading_text, stringify
+from bookbuild.parse.typography import QUOTES
 from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
                "UpperAlpha": "A"}
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
-# Quotation marks by primary language: (open double, close double, open single, close single).
-_QUOTES = {
-    "en": ("“", "”", "‘", "’"), "de": ("„", "“", "‚", "‘"), "fr": ("« ", " »", "‹ ", " ›"),
-    "es": ("«", "»", "“", "”"), "it": ("«", "»", "“", "”"), "ru": ("«", "»", "„", "“"),
-    "nl": ("“", "”", "‘", "’"), "pl": ("„", "”", "‚", "’"),
-}
+# Quotation marks by primary language: the one table the typography pass uses too.
+_QUOTES = QUOTES
 # Attributes pandoc passes through by name; the others become data-* attributes.
 _PLAIN_ATTRIBUTES = {"lang", "dir", "title", "width", "height", "style"}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
