@@ -52,6 +52,7 @@ class Layout:
     folios: list[str] = field(default_factory=list)
     first: Document | None = None
     print_pages: PrintPages | None = None
+    renderer: PartRenderer | None = None    # released (its font files removed) once written
 
     def add(self, document: Document, folios: list[str]) -> None:
         self.first = self.first or document
@@ -80,7 +81,22 @@ def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -
     layout = lay_out(book, shape, context, variant)
     if minimum_gutter(len(layout.folios)) != minimum_gutter(shape.pages):
         shape = geometry(config, len(layout.folios), bleed, variant.crop_marks)
+        _release(layout)
         layout = lay_out(book, shape, context, variant)
+    try:
+        _write(book, layout, path, context, variant, shape)
+    finally:
+        _release(layout)
+
+
+def _release(layout: Layout) -> None:
+    if layout.renderer is not None:
+        layout.renderer.release()
+
+
+def _write(book: Book, layout: Layout, path: Path, context: WriteContext, variant: Variant,
+           shape: Geometry) -> None:
+    config = book.config
     assert layout.first is not None
     if variant.name == "pdf":
         book.print_pages = layout.print_pages
@@ -102,7 +118,7 @@ def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant
     text_folios = [str(i + 1) for i in range(len(text.pages) + len(text.pages) % 2)]
     matter = lay_out_matter(book, view, parts, text_pages, text_folios)
 
-    layout = Layout()
+    layout = Layout(renderer=parts)
     layout.add(matter.front, matter.front_folios[:len(matter.front.pages)])
     if len(matter.front.pages) % 2:
         layout.add(pad, matter.front_folios[-1:])

@@ -116,6 +116,7 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
     finally:
         for part in parts:
             _stop(part)
+        renderer.release()
     files = [work / "front.pdf", *(part.path for part in parts), work / "back.pdf"]
     stand_ins = [matter_stand_ins["front"], *(part.stand_ins for part in parts),
                  matter_stand_ins["back"]]
@@ -237,6 +238,7 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
     folder), so being stopped simply ends it."""
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     die_with_parent()
+    renderer: PartRenderer | None = None
     try:
         started = time.perf_counter()
         view = pdf_view(book)
@@ -262,6 +264,8 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         except OSError:
             pass
     finally:
+        if renderer is not None:
+            renderer.release()
         connection.close()
 
 
