@@ -14,8 +14,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from make_symbols_font import subset_and_rename     # tools/ is the script's own folder
 
 FONTS = Path(__file__).resolve().parents[1] / "styles" / "fonts"
 BLOCKS = [(0x0020, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2000, 0x206F),
@@ -29,21 +30,8 @@ def main() -> None:
     source = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"
     font = TTFont(source)
     wanted = {c for c in font.getBestCmap() if any(low <= c <= high for low, high in BLOCKS)}
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.notdef_outline = True
-    options.hinting = False
-    options.drop_tables += ["FFTM"]
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=wanted)
-    subsetter.subset(font)
-    for record in font["name"].names:
-        if record.nameID in NAMES:
-            record.string = NAMES[record.nameID]
-        elif record.nameID == 3:
-            record.string = "Bookbuild Mono Regular (from DejaVu Sans Mono)"
-    font.save(str(FONTS / "BookbuildMono-Regular.ttf"))
+    subset_and_rename(font, wanted, NAMES, "Bookbuild Mono Regular (from DejaVu Sans Mono)",
+                      FONTS / "BookbuildMono-Regular.ttf")
     print(f"{len(wanted)} characters")
 
 

@@ -26,12 +26,10 @@ NAMES = {1: "Bookbuild Symbols", 2: "Regular", 4: "Bookbuild Symbols Regular",
          6: "BookbuildSymbols-Regular", 16: "Bookbuild Symbols", 17: "Regular"}
 
 
-def main() -> None:
-    source = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    covered = set(TTFont(str(FONTS / "GentiumBookPlus-Regular.ttf")).getBestCmap())
-    font = TTFont(source)
-    wanted = {c for c in font.getBestCmap()
-              if any(low <= c <= high for low, high in BLOCKS) and c not in covered}
+def subset_and_rename(font: TTFont, wanted: set[int], names: dict[int, str], full_name: str,
+                      target: Path) -> None:
+    """Keep `wanted` characters of `font` (every OpenType feature, no hinting), give it `names`
+    (name table IDs), and save it to `target`. Shared with make_mono_font.py."""
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -42,11 +40,21 @@ def main() -> None:
     subsetter.populate(unicodes=wanted)
     subsetter.subset(font)
     for record in font["name"].names:
-        if record.nameID in NAMES:
-            record.string = NAMES[record.nameID]
+        if record.nameID in names:
+            record.string = names[record.nameID]
         elif record.nameID == 3:
-            record.string = "Bookbuild Symbols Regular (from DejaVu Sans)"
-    font.save(str(FONTS / "BookbuildSymbols-Regular.ttf"))
+            record.string = full_name
+    font.save(str(target))
+
+
+def main() -> None:
+    source = sys.argv[1] if len(sys.argv) > 1 else "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+    covered = set(TTFont(str(FONTS / "GentiumBookPlus-Regular.ttf")).getBestCmap())
+    font = TTFont(source)
+    wanted = {c for c in font.getBestCmap()
+              if any(low <= c <= high for low, high in BLOCKS) and c not in covered}
+    subset_and_rename(font, wanted, NAMES, "Bookbuild Symbols Regular (from DejaVu Sans)",
+                      FONTS / "BookbuildSymbols-Regular.ttf")
     print(f"{len(wanted)} characters")
 
 
