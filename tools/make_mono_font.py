@@ -15,8 +15,7 @@ import sys
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
-
-from make_symbols_font import subset_and_rename     # tools/ is the script's own folder
+from make_symbols_font import subset_and_rename  # tools/ is the script's own folder
 
 FONTS = Path(__file__).resolve().parents[1] / "styles" / "fonts"
 BLOCKS = [(0x0020, 0x024F), (0x0370, 0x03FF), (0x0400, 0x04FF), (0x2000, 0x206F),
