@@ -58,7 +58,6 @@ def test_the_suggestion_names_a_font_of_this_machine_when_it_has_one() -> None:
     import os
     previous = os.environ.pop("BOOKBUILD_FONT_SEARCH", None)
     try:
-        machine_font_with.cache_clear()
         found = machine_font_with(ord("ש"))
     finally:
         if previous is not None:

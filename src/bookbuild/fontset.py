@@ -145,7 +145,6 @@ def suggest_font(char: str) -> str:
     return "a Noto font for its script (Debian: fonts-noto-core, fonts-noto-extra)"
 
 
-@cache
 def machine_font_with(code_point: int) -> Path | None:
     """A font file on this machine that has the character, asked of fontconfig's fc-list (if it
     is installed); embeddable .ttf/.otf files only, the same answer on every run.
@@ -153,6 +152,11 @@ def machine_font_with(code_point: int) -> Path | None:
     machine)."""
     if os.environ.get("BOOKBUILD_FONT_SEARCH", "").lower() == "off" or shutil.which("fc-list") is None:
         return None
+    return _machine_font_with(code_point)
+
+
+@cache
+def _machine_font_with(code_point: int) -> Path | None:
     try:
         listing = subprocess.run(["fc-list", f":charset={code_point:x}", "file"], capture_output=True,
                                  text=True, timeout=20, check=False).stdout

@@ -10,6 +10,7 @@ visible values are read as readers will see them.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -111,6 +112,11 @@ def _uncovered(book: Book, covered: frozenset[int]) -> Iterator[tuple[str, Place
                 line = config.place_of(key) if isinstance(value, str) else config.place_of(key, index)
                 yield char, line if line.line else Place(CONFIG_FILE, 1)
     for chapter in book.chapters:
+        if not _lacking(html.unescape(chapter.source.text), covered):
+            # What the chapter shows is its text (entities decoded), typography's marks and
+            # citations, whose characters come from the bibliography, read below: no need
+            # to walk its blocks.
+            continue
         lines = chapter.source.lines
         for block in chapter.blocks:
             yield from _in_node(block.node, block.place, lines, covered)

@@ -7,10 +7,12 @@ anchors, links and images, each with the manuscript file and line it comes from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from bookbuild.ast import Node
+from bookbuild.ast import Node, iter_text
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place
 from bookbuild.model.imagefiles import ImageProblem
@@ -115,6 +117,9 @@ class PrintPages:
     blocks: dict[str, tuple[str, str]]              # block key -> (first folio, last folio)
 
 
+_NOTE_TEXT_SKIP = frozenset({"Note", "NoteRef", "Image"})
+
+
 def block_key(chapter: int, block: int) -> str:
     """The key of a chapter's top-level block; notes are "n<seq>", bibliography entries "r<i>"."""
     return f"c{chapter}-{block}"
@@ -135,6 +140,13 @@ class Book:
     bibliography_blocks: list[Node]               # the formatted entries of works cited
     diagnostics: list[Diagnostic]                 # what parsing found
     print_pages: PrintPages | None = None         # set when the PDF is laid out
+
+    @cached_property
+    def note_texts(self) -> list[str]:
+        """Each note's text as its reader sees it, in the order of `notes` (an image shows a
+        picture, not its description): what every edition is verified against."""
+        return [re.sub(r"\s+", " ", "".join(iter_text(note.blocks, _NOTE_TEXT_SKIP))).strip()
+                for note in self.notes]
 
     def chapter_of_anchor(self, anchor_id: str) -> Chapter | None:
         anchor = self.anchors.get(anchor_id)

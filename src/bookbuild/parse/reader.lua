@@ -75,19 +75,13 @@ local function one_copy(doc)
       return tbl
     end,
   })
-  return doc:walk({ Inlines = function(inlines)
-    local out = pandoc.Inlines({})
-    for _, inline in ipairs(inlines) do
-      out:insert(inline)
-      if inline.t == 'Image' then
-        local moved = notes_out_of(inline.caption)
-        if #moved > 0 then
-          inline.caption = words_only(inline.caption)
-          out:extend(moved)
-        end
-      end
-    end
-    return out
+  -- Figures are done, so an image that still holds a note is inline: the note follows it.
+  return doc:walk({ Image = function(image)
+    local moved = notes_out_of(image.caption)
+    if #moved == 0 then return nil end
+    image.caption = words_only(image.caption)
+    moved:insert(1, image)
+    return moved
   end })
 end
 
@@ -105,7 +99,12 @@ end
 function Reader(sources, opts)
   local chapters = pandoc.List()
   for _, source in ipairs(sources) do
-    local doc = one_copy(pandoc.read(source.text, config.format, opts))
+    local doc = pandoc.read(source.text, config.format, opts)
+    -- Only an image or a table caption can carry a second copy ('![' or ': caption'); walking
+    -- every chapter for them would double pandoc's time on a long book.
+    if source.text:find('![', 1, true) or source.text:find('\n:', 1, true) then
+      doc = one_copy(doc)
+    end
     if references and has_citations(doc) then
       doc = resolve_citations(doc)
     end

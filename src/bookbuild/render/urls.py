@@ -48,6 +48,10 @@ _AFTER = frozenset(":=&")             # and after these (a slash only after a do
 def find_urls(text: str) -> list[tuple[int, int]]:
     """The (start, end) of every address in `text`, in order, without the punctuation that
     follows it in the sentence: a period, a comma, a closing parenthesis it does not open."""
+    # Every address holds a colon, an @ or "www." (the pattern's four forms): most text holds
+    # none, and this test is far cheaper than the pattern (3 million words in Gibbon).
+    if ":" not in text and "@" not in text and "www." not in text:
+        return []
     found = []
     for match in _URL.finditer(text):
         start, end = match.span()

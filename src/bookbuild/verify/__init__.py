@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.ast import iter_nodes, iter_text
+from bookbuild.ast import iter_nodes
 from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.model import Book, Note
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
@@ -125,12 +125,12 @@ def _compare(report: Report, book: Book, edition: Edition) -> None:
         read = found.get(note.seq)
         if read is None:
             report.add("notes-missing", f"the {edition.name} edition lacks note {note.number} "
-                       f"({_excerpt(_model_text(note))}); rebuild it", note.place)
+                       f"({_excerpt(_model_text(book, note))}); rebuild it", note.place)
             continue
         if read.number != note.number:
             report.add("notes-differ", f"note {note.number} is numbered {read.number} in the "
                        f"{edition.name} edition", note.place)
-        printed, written = words(read.text), words(_model_text(note))
+        printed, written = words(read.text), words(_model_text(book, note))
         if edition.name == "PDF" and _has_table(note):
             # Cells wrap side by side on the page: the words are all there, their order is not
             # the reading order a text extraction can recover.
@@ -162,10 +162,8 @@ def _has_table(note: Note) -> bool:
     return any(node["t"] == "Table" for node in iter_nodes(note.blocks))
 
 
-def _model_text(note: Note) -> str:
-    """The note's text as its reader sees it: an image shows a picture, not its description."""
-    text = "".join(iter_text(note.blocks, frozenset({"Note", "NoteRef", "Image"})))
-    return re.sub(r"\s+", " ", text).strip()
+def _model_text(book: Book, note: Note) -> str:
+    return book.note_texts[note.seq - 1]
 
 
 def _difference(printed: list[str], written: list[str]) -> tuple[int, str, str]:

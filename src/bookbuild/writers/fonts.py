@@ -33,13 +33,13 @@ def subset_fonts(text: str, fallbacks: list[Fallback] | None = None,
     """Each font of the book face, holding only what `text` needs, by file name; a fallback font
     (the style's symbols, or one of book.yaml's under its `file_name`) only if the text uses a
     character from it; the code face only if there is `code` (the text of code elements)."""
-    used = frozenset(ord(char) for char in text)
+    used = frozenset(map(ord, set(text)))       # set() first: a book is millions of characters
     unicodes = used | _ALWAYS
     fonts = {path.name: _subset(path, unicodes) for path in style_fonts()
              if path.name != MONO_FILE and (path.name not in STYLE_FALLBACKS or used & characters(path))}
     if code.strip():
         mono = next(path for path in style_fonts() if path.name == MONO_FILE)
-        fonts[MONO_FILE] = _subset(mono, frozenset(ord(char) for char in code) | {0x20})
+        fonts[MONO_FILE] = _subset(mono, frozenset(map(ord, set(code))) | {0x20})
     for fallback in fallbacks or ():
         if used & characters(fallback.path):
             fonts[fallback.file_name] = _subset(fallback.path, used)
