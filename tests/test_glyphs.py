@@ -140,3 +140,15 @@ def test_code_is_set_in_the_styles_monospaced_face_never_a_machines(tmp_path: Pa
 def test_a_book_without_code_embeds_no_code_face(essay: Path) -> None:
     with zipfile.ZipFile(essay / "revolution-destroyed.epub") as archive:
         assert not [n for n in archive.namelist() if "Mono" in n]
+
+
+def test_a_nested_lists_marker_and_its_space_have_glyphs(tmp_path: Path) -> None:
+    """WeasyPrint sets a marker ("◦ ") in one font, its space included: the style's symbols font
+    has the spaces, so no .notdef is drawn (War and Peace's nested lists failed the preflight)."""
+    book = write_book(tmp_path / "m", "title: Lists\n",
+                      {"01.md": "# One\n\n- one\n    - two\n        - three\n\nText.\n"})
+    result = bookbuild("build", "--manuscript", book, "--out", tmp_path / "out")
+    assert result.code == 0, result.stderr
+    assert "pdf-missing-glyph" not in result.stderr
+    with zipfile.ZipFile(tmp_path / "out" / "lists.epub") as archive:
+        assert not [n for n in archive.namelist() if "Symbols" in n], "no symbol is used"

@@ -22,6 +22,7 @@ BLOCKS = [(0x2010, 0x205F), (0x2100, 0x214F), (0x2150, 0x218F), (0x2190, 0x21FF)
           (0x2200, 0x22FF), (0x2300, 0x23FF), (0x2460, 0x24FF), (0x2500, 0x257F),
           (0x25A0, 0x25FF), (0x2600, 0x26FF), (0x2700, 0x27BF), (0x2B00, 0x2BFF),
           (0x2E00, 0x2E7F)]
+SPACES = {0x0020, 0x00A0}
 NAMES = {1: "Bookbuild Symbols", 2: "Regular", 4: "Bookbuild Symbols Regular",
          6: "BookbuildSymbols-Regular", 16: "Bookbuild Symbols", 17: "Regular"}
 
@@ -53,6 +54,9 @@ def main() -> None:
     font = TTFont(source)
     wanted = {c for c in font.getBestCmap()
               if any(low <= c <= high for low, high in BLOCKS) and c not in covered}
+    # The spaces too: a list marker ("◦ ") is set in one font, its space included, and a space
+    # the font lacks is a .notdef glyph (which a RIP may print as a box).
+    wanted |= SPACES
     subset_and_rename(font, wanted, NAMES, "Bookbuild Symbols Regular (from DejaVu Sans)",
                       FONTS / "BookbuildSymbols-Regular.ttf")
     print(f"{len(wanted)} characters")

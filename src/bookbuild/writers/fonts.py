@@ -24,6 +24,9 @@ from bookbuild.fontset import MONO_FILE, STYLE_FALLBACKS, Fallback, characters, 
 # fontTools says which tables it drops (a fallback font's FFTM, say); nothing a user can act on.
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)
 
+# Every font has the spaces (a symbol's font sets the space after it): they call for no font.
+_SPACES = frozenset({0x20, 0xA0})
+
 # Always kept, so that a reader's own additions (a search box, a bookmark label) still render.
 _ALWAYS = {*range(0x20, 0x7F), 0xA0, 0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2026, 0x2191}
 
@@ -36,7 +39,8 @@ def subset_fonts(text: str, fallbacks: list[Fallback] | None = None,
     used = frozenset(map(ord, set(text)))       # set() first: a book is millions of characters
     unicodes = used | _ALWAYS
     fonts = {path.name: _subset(path, unicodes) for path in style_fonts()
-             if path.name != MONO_FILE and (path.name not in STYLE_FALLBACKS or used & characters(path))}
+             if path.name != MONO_FILE and (path.name not in STYLE_FALLBACKS
+                                            or used & (characters(path) - _SPACES))}
     if code.strip():
         mono = next(path for path in style_fonts() if path.name == MONO_FILE)
         fonts[MONO_FILE] = _subset(mono, frozenset(map(ord, set(code))) | {0x20})
