@@ -52,8 +52,20 @@ def style_fonts() -> list[Path]:
 
 
 def fallbacks(config: BookConfig) -> list[Fallback]:
-    return [Fallback(path, f"Bookbuild Fallback {number}", f"fallback-{number}{path.suffix.lower()}")
+    # Lettered, not numbered: Pango would take a family name ending in a number for a size and
+    # write "Bookbuild Fallback 1," into the PDF's font name.
+    return [Fallback(path, f"Bookbuild Fallback {_letters(number)}",
+                     f"fallback-{number}{path.suffix.lower()}")
             for number, path in enumerate(config.fallback_fonts, start=1)]
+
+
+def _letters(number: int) -> str:
+    """1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
 
 
 def font_families(config: BookConfig) -> str:

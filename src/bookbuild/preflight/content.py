@@ -27,7 +27,7 @@ _FILL_OR_STROKE = {"S", "s", "f", "F", "f*", "B", "B*", "b", "b*"}
 _STROKES = {"S", "s", "B", "B*", "b", "b*"}
 _RGB = {"rg", "RG"}
 _FILLS_ONLY = {"f", "F", "f*"}
-# The style's faces, and the fallbacks book.yaml declares (named "Bookbuild Fallback N" by
+# The style's faces, and the fallbacks book.yaml declares (named "Bookbuild Fallback A", "B"... by
 # bookbuild.fontset): a machine's own font never carries these names.
 BOOK_FACES = ("Gentium", "BookbuildSymbols", "BookbuildMono", "BookbuildFallback")
 
