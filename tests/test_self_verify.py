@@ -136,3 +136,17 @@ def test_verify_fails_when_an_edition_it_was_asked_for_is_missing(essay: Path, t
     only = bookbuild("verify", "--manuscript", MANUSCRIPT, "--out", out, "--format", "epub")
     assert only.code == 0, only.stdout
     assert "in EPUB" in only.stdout
+
+
+def test_verify_names_an_edition_of_another_book_instead_of_its_notes(essay: Path, tmp_path: Path) -> None:
+    """Two books built into one folder share OUT/html: verify says so, not "note 1 differs"."""
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "book.yaml").write_text("title: Another Book\n", encoding="utf-8")
+    (other / "01.md").write_text("# One\n\nText.[^1]\n\n[^1]: A note.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    shutil.copytree(essay / "html", out / "html")
+    result = bookbuild("verify", "--manuscript", other, "--out", out, "--format", "html")
+    assert result.code == 1
+    assert "error edition-other-book" in result.stdout and "“Revolution Destroyed”" in result.stdout
+    assert "notes-differ" not in result.stdout and "notes-missing" not in result.stdout

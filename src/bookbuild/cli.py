@@ -229,7 +229,7 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
 def _verify(args: argparse.Namespace, progress: Progress) -> int:
     book = load(args.manuscript, progress)
     report = progress.step("Reading the editions back", verify, book, args.out, args.format)
-    if not report.editions:
+    if not report.editions and not any(f.code == "edition-other-book" for f in report.findings):
         print(f"bookbuild: no edition in {args.out}; build them first with 'bookbuild build'",
               file=sys.stderr)
         return EXIT_UNUSABLE

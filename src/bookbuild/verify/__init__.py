@@ -21,7 +21,7 @@ from bookbuild.verify.structure import Problem
 CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
          "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
          "edition-missing": Severity.ERROR, "edition-link": Severity.ERROR,
-         "edition-id": Severity.ERROR}
+         "edition-id": Severity.ERROR, "edition-other-book": Severity.ERROR}
 READERS = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf}
 EDITIONS = tuple(READERS)
 
@@ -56,11 +56,23 @@ def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
     for name, path in edition_paths(book, out).items():
         if name not in names:
             continue
+        build = (f"'bookbuild build --manuscript {book.config.root} --out {out} --format "
+                 f"{name.lower()}'")
         if not path.exists():
-            report.add("edition-missing", f"no {name} edition at {path}; build it with "
-                       f"'bookbuild build --format {name.lower()}' to verify it", Place(str(path)))
+            report.add("edition-missing", f"no {name} edition at {path}; build it with {build} "
+                       "to verify it", Place(str(path)))
             continue
-        report.editions.append(verify_edition(report, book, name, path))
+        edition = READERS[name](path)
+        if edition.title and edition.title != book.config.title:
+            # Another book was built into the same folder: its notes are not this book's.
+            report.add("edition-other-book", f"{path} holds another book, “{edition.title}”, not "
+                       f"“{book.config.title}”: two books were built into one folder; give each "
+                       "its own --out, or verify with the --manuscript this one was built from",
+                       Place(str(path)))
+            continue
+        report.editions.append(edition)
+        _compare(report, book, edition)
+        _structure(report, book, edition)
     _compare_screen_editions(report, book)
     return report
 

@@ -41,6 +41,7 @@ class Edition:
     notes: list[ReadNote] = field(default_factory=list)
     broken_links: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)    # links, files and ids (screens)
+    title: str = ""             # the book's title as the edition gives it
 
 
 def _squeeze(text: str) -> str:
@@ -96,6 +97,7 @@ def read_epub(path: Path) -> Edition:
     with zipfile.ZipFile(path) as archive:
         opf_name = next(n for n in archive.namelist() if n.endswith(".opf"))
         opf = etree.fromstring(archive.read(opf_name))
+        edition.title = _squeeze(" ".join(opf.xpath("//*[local-name()='title']/text()")[:1]))
         folder = opf_name.rpartition("/")[0]
         ns = {"opf": "http://www.idpf.org/2007/opf"}
         items = opf.xpath("//opf:item", namespaces=ns)
@@ -118,6 +120,7 @@ def read_html(folder: Path) -> Edition:
     edition = Edition("HTML")
     parsed = {page.name: html.parse(str(page)).getroot() for page in sorted(folder.glob("*.html"))}
     index = parsed["index.html"]
+    edition.title = _squeeze(index.findtext(".//title") or "")
     pages = ["index.html"] + list(dict.fromkeys(
         href.split("#")[0] for href in index.xpath("//nav[@id='contents']//a/@href")))
     _read_documents(edition, [(page, parsed[page]) for page in pages if page in parsed])
@@ -131,6 +134,7 @@ def read_pdf(path: Path) -> Edition:
     destination on its pages begins. Running heads and folios are outside the text block."""
     edition = Edition("PDF")
     reader = PdfReader(str(path))
+    edition.title = _squeeze(str(reader.metadata.get("/Title") or "") if reader.metadata else "")
     pages = list(reader.pages)
     page_numbers = {getattr(page.indirect_reference, "idnum", None): index
                     for index, page in enumerate(pages)}
