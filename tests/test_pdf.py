@@ -281,3 +281,19 @@ def test_preflight_command(essay: Path, tmp_path: Path) -> None:
     assert result.code == 1 and "pdf-not-pdfx" in result.stdout
     missing = bookbuild("preflight", "--manuscript", MANUSCRIPT, "--out", tmp_path / "nowhere")
     assert missing.code == 2 and "build it first" in missing.stderr
+
+
+def test_bibliography_entries_have_a_hanging_indent(pdf: Path) -> None:
+    """Chicago 14.64: each entry's first line at the margin, its turnovers indented (1.5 em)."""
+    with pdfplumber.open(str(pdf)) as document:
+        page = next(p for p in document.pages if "Brinton, Maurice" in (p.extract_text() or ""))
+        lines: dict[int, list[dict]] = defaultdict(list)
+        for word in page.extract_words():
+            lines[round(word["top"])].append(word)
+    firsts = [min(words, key=lambda w: w["x0"]) for _, words in sorted(lines.items())]
+    margin = min(w["x0"] for w in firsts)
+    body = [w for w in firsts if w["x0"] < margin + 30]            # not the heading or the folio
+    entries = [w for w in body if abs(w["x0"] - margin) < 0.5]
+    turnovers = [w["x0"] - margin for w in body if w not in entries]
+    assert {"Brinton,", "Lewin,", "Twiss,", "———."} <= {w["text"] for w in entries}
+    assert len(turnovers) >= 5 and all(12 < x < 16 for x in turnovers), turnovers
