@@ -20,8 +20,6 @@ from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
                "UpperAlpha": "A"}
 _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
-# Quotation marks by primary language: the one table the typography pass uses too.
-_QUOTES = QUOTES
 # Attributes pandoc passes through by name; the others become data-* attributes.
 _PLAIN_ATTRIBUTES = {"lang", "dir", "title", "width", "height", "style"}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
@@ -67,7 +65,8 @@ class HtmlRenderer:
         self.page_breaks = page_breaks or {}
         self._pending: list[tuple[int, str]] = []
         self._count = 0
-        self.quotes = _QUOTES.get(lang.split("-")[0].lower(), _QUOTES["en"])
+        # Quotation marks by primary language: the table the typography pass uses too.
+        self.quotes = QUOTES.get(lang.split("-")[0].lower(), QUOTES["en"])
         self._blocks: dict[str, Callable[[Any], str]] = {
             "Plain": lambda c: self.inlines(c),
             "Para": lambda c: f"<p>{self.inlines(c)}</p>\n",

@@ -71,26 +71,23 @@ def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
                        Place(str(path)))
             continue
         report.editions.append(edition)
-        _compare(report, book, edition)
-        _structure(report, book, edition)
+        _check(report, book, edition)
     _compare_screen_editions(report, book)
     return report
 
 
-def verify_edition(report: Report, book: Book, name: str, path: Path) -> Edition:
-    """Read one edition back (the file or folder at `path`) and add what differs from the
-    model, and (EPUB, HTML) every broken link, missing file and repeated id, to `report`."""
-    edition = READERS[name](path)
+def check_edition(book: Book, name: str, path: Path) -> list[Diagnostic]:
+    """What a build runs on each edition it writes (the file or folder at `path`), before
+    moving it into place: what differs from the model, and (EPUB, HTML) every broken link,
+    missing file and repeated id."""
+    report = Report(notes=len(book.notes))
+    _check(report, book, READERS[name](path))
+    return report.findings
+
+
+def _check(report: Report, book: Book, edition: Edition) -> None:
     _compare(report, book, edition)
     _structure(report, book, edition)
-    return edition
-
-
-def check_edition(book: Book, name: str, path: Path) -> list[Diagnostic]:
-    """What a build runs on each edition it writes, before moving it into place."""
-    report = Report(notes=len(book.notes))
-    verify_edition(report, book, name, path)
-    return report.findings
 
 
 def _structure(report: Report, book: Book, edition: Edition) -> None:
@@ -152,8 +149,8 @@ def _compare(report: Report, book: Book, edition: Edition) -> None:
             report.add("notes-differ", f"note {note.number} reads differently in the {edition.name} "
                        f"edition from word {at + 1}: “{theirs}” instead of “{ours}”; rebuild it, "
                        "and report it if it persists", note.place)
-    # The screen editions' links are all checked by `_structure`; the PDF's here.
-    for link in (edition.broken_links if not edition.problems and edition.name == "PDF" else [])[:20]:
+    # The screen editions' links are checked by `_structure`; the PDF's note links here.
+    for link in edition.broken_links[:20]:
         report.add("note-links", f"a note link is broken in the {edition.name} edition: {link}",
                    Place(book.chapters[0].file if book.chapters else "book.yaml"))
 

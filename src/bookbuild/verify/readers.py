@@ -39,7 +39,7 @@ class Edition:
 
     name: str
     notes: list[ReadNote] = field(default_factory=list)
-    broken_links: list[str] = field(default_factory=list)
+    broken_links: list[str] = field(default_factory=list)    # the PDF's note links
     problems: list[Problem] = field(default_factory=list)    # links, files and ids (screens)
     title: str = ""             # the book's title as the edition gives it
 
@@ -70,9 +70,9 @@ def _note_text(item: etree._Element) -> str:
 
 
 def _read_documents(edition: Edition, documents: list[tuple[str, etree._Element]]) -> None:
-    ids = {(name, element.get("id")) for name, root in documents for element in root.iter()
-           if isinstance(element.tag, str) and element.get("id")}
-    for name, root in documents:
+    """The notes, in document order. (Their links, like every link of a screen edition, are
+    checked by `structure.structure_problems`.)"""
+    for _, root in documents:
         for element in root.iter():
             if not isinstance(element.tag, str):
                 continue
@@ -80,11 +80,6 @@ def _read_documents(edition: Edition, documents: list[tuple[str, etree._Element]
             if match and element.tag.split("}")[-1] == "li":
                 edition.notes.append(ReadNote(int(match.group(1)), int(element.get("value", 0)),
                                               _note_text(element)))
-            if element.get("role") in ("doc-noteref", "doc-backlink"):
-                href = element.get("href", "")
-                page, _, fragment = href.partition("#")
-                if (page or name, fragment) not in ids:
-                    edition.broken_links.append(f"{name}: {href}")
 
 
 _XML_DOCUMENTS = ("application/xhtml+xml", "image/svg+xml", "application/x-dtbncx+xml")
