@@ -1,13 +1,16 @@
-"""Smart punctuation: quotes, apostrophes, dashes and ellipses decided across markup.
+"""Smart punctuation: quotes, apostrophes, dashes and ellipses decided across markup, and the
+spaces a line may not break at (parse/spacing.py).
 
-Each golden case is Markdown run through the real parse (pandoc, then the typography pass) and
-compared with the text a reader should see. The golden manuscript (tests/faults/quotes/in) is
-built into all three editions, which must print the same text (tests/faults/quotes/golden).
+Each golden case is Markdown run through the real parse (pandoc, then the typography and spacing
+passes) and compared with the text a reader should see. The golden manuscript
+(tests/faults/quotes/in) is built into all three editions, which must print the same text
+(tests/faults/quotes/golden).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -15,10 +18,11 @@ from typing import Any
 import pytest
 from lxml import etree, html
 
-from bookbuild.parse import typography
+from bookbuild.parse import spacing, typography
 from bookbuild.parse.pandoc import ReaderSettings, parse_sources
 from bookbuild.parse.sources import SourceFile
 from bookbuild.parse.typography import smarten
+from bookbuild.verify import same_text, words
 from conftest import bookbuild
 from readers import pdf_text, squeeze
 
@@ -60,7 +64,8 @@ CASES = [
     ("opening after a bracket", "(\"lamps\") and ['quays']", "(“lamps”) and [‘quays’]"),
     ("nested quotes", "\"She said 'the lamps' were lit.\"", "“She said ‘the lamps’ were lit.”"),
     ("quote inside quote at the start", "\"'Lamps,' he said.\"", "“‘Lamps,’ he said.”"),
-    ("spaced nested quotes", "\" 'Lamps,' he said, 'were lit--' \"", "“ ‘Lamps,’ he said, ‘were lit–’ ”"),
+    ("spaced nested quotes", "\" 'Lamps,' he said, 'were lit--' \"",
+     "“\u00a0‘Lamps,’ he said, ‘were lit–’\u00a0”"),        # and spacing.py's no-break spaces
     ("quotes around emphasis", "'*lamps*' lit", "‘lamps’ lit"),
     ("quotes around a link", "\"[the quay](#quay)\" said", "“the quay” said"),
     ("quotes inside emphasis", "*'lamps'*", "‘lamps’"),
@@ -77,10 +82,13 @@ CASES = [
     ("inches", "5'10\" tall", "5’10” tall"),
     ("quotes in a line block", "| 'The lamps\n| were lit'", "‘The lamps were lit’"),
     # dashes, ellipses, abbreviations: what pandoc's smart did
-    ("dashes", "1914--18, then---quietly; a - b ---- c", "1914–18, then—quietly; a - b —- c"),
+    ("dashes", "1914--18, then---quietly; a - b ---- c",
+     "1914–18, then\u2060—quietly; a - b\u00a0—- c"),        # spacing.py's joiner and space
     ("ellipsis", "and then... nothing.... ..", "and then… nothing…. .."),
+    # pandoc's list puts a no-break space after "e.g."; spacing.py's titles also join "Dr." to a
+    # name across a line break of the source
     ("no-break space after an abbreviation", "Mr. Lee and Dr.\nMoss, e.g. here",
-     "Mr.\u00a0Lee and Dr. Moss, e.g.\u00a0here"),
+     "Mr.\u00a0Lee and Dr.\u00a0Moss, e.g.\u00a0here"),
     # never inside code, raw HTML, URLs
     ("not in code", "`it's 'x' -- ...`", "it's 'x' -- ..."),
     ("not in a code block", "```\nit's 'x' -- ...\n```", "it's 'x' -- ..."),
@@ -152,6 +160,114 @@ def test_golden_case(parsed: dict[str, list[Any]], rule: str, markdown: str, exp
     assert text == expected, markdown
 
 
+# -- no-break spaces and word joiners (parse/spacing.py) ------------------------------------------
+
+N, NN, WJ = "\u00a0", "\u202f", "\u2060"     # no-break, narrow no-break space, word joiner
+
+# (rule, lang, Markdown, the text a reader sees), one or more per rule of spacing.RULES.
+SPACING = [
+    ("initials", "en", "A. M. Sheridan Smith and J. R. R. Tolkien",
+     f"A.{N}M.{N}Sheridan Smith and J.{N}R.{N}R.{N}Tolkien"),
+    ("initials hyphenated or closed up", "en", "J.-P. Sartre and J.R.R. Tolkien",
+     f"J.-P.{N}Sartre and J.R.R.{N}Tolkien"),
+    ("initials across emphasis and a line break", "en", "*A.* M.\nSmith", f"A.{N}M.{N}Smith"),
+    ("initials need a capital after them", "en", "plan b. then and A. the", "plan b. then and A. the"),
+    ("titles", "en", "Mr Smith, Mrs Lee, Dr Moss, St Paul and Mme Curie",
+     f"Mr{N}Smith, Mrs{N}Lee, Dr{N}Moss, St{N}Paul and Mme{N}Curie"),
+    ("titles need a name", "en", "the Dr who", "the Dr who"),
+    ("a hard line break is kept", "en", "Mr\\\nSmith", "Mr Smith"),
+    ("references", "en", "Vol. 2, Ch. IV, no. 5, ll. 4--6 and Fig. 7",
+     f"Vol.{N}2, Ch.{N}IV, no.{N}5, ll.{N}4–6 and Fig.{N}7"),
+    ("references need a number", "en", "Fig. A and Vol. one", "Fig. A and Vol. one"),
+    ("section signs", "en", "§ 3, §§ 4--5, ¶ 2 and n° 7", f"§{N}3, §§{N}4–5, ¶{N}2 and n°{N}7"),
+    ("units", "en", "10 km, 3.5 kg, 20 %, 5 per cent, 40 °C, 10 € and £ 5 at 3 p.m.",
+     f"10{N}km, 3.5{N}kg, 20{N}%, 5{N}per{N}cent, 40{N}°C, 10{N}€ and £{N}5 at 3{N}p.m."),
+    ("not units", "en", "5 in the morning, 3 A grades, 1917 was", "5 in the morning, 3 A grades, 1917 was"),
+    ("digit groups", "en", "10 000 men and 1 000 000 roubles", f"10{N}000 men and 1{N}000{N}000 roubles"),
+    ("not digit groups", "en", "in 1917 500 men, 12 3456", "in 1917 500 men, 12 3456"),
+    ("spaced dashes", "en", "the port -- said Lee --- was lit", f"the port{N}– said Lee{N}— was lit"),
+    ("unspaced em dashes", "en", "the port---lit---and *lamps*---quays",
+     f"the port{WJ}—lit{WJ}—and lamps{WJ}—quays"),
+    ("em dash after a note call", "en", "lit[^1]---and\n\n[^1]: A note.", f"lit[n]{WJ}—and"),
+    ("two-em dash", "en", "Mr. K------ said", f"Mr.{N}K{WJ}—— said"),
+    ("no joiner in code or an address", "en", "`a---b`, <https://x.org/a---b>, https://x.org/a—b",
+     "a---b, https://x.org/a---b, https://x.org/a—b"),
+    ("ellipses", "en", "and ... then . . . nothing . . . ; so",
+     f"and{N}… then{N}.{N}.{N}. nothing{N}.{N}.{N}.{N}; so"),
+    ("fr punctuation", "fr", "« Bonjour » ; quoi ? oui ! ainsi : rien",
+     f"«{N}Bonjour{N}»{NN}; quoi{NN}? oui{NN}! ainsi{N}: rien"),
+    ("fr digit groups", "fr", "10 000 habitants", f"10{NN}000 habitants"),
+    ("fr dialogue dash may begin a line", "fr", "Oui, dit-il. --- Non. Le port -- dit-il -- était",
+     f"Oui, dit-il. — Non. Le port{N}– dit-il{N}– était"),
+    ("de guillemets are left alone", "de", "Er sagte » Hallo « und ging",
+     "Er sagte » Hallo « und ging"),
+]
+
+
+@pytest.fixture(scope="module")
+def spaced(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[Any]]:
+    """Every spacing case parsed, one pandoc process per language."""
+    found: dict[str, list[Any]] = {}
+    for lang in dict.fromkeys(case[1] for case in SPACING):
+        folder = tmp_path_factory.mktemp(f"spacing-{lang}")
+        cases = [case for case in SPACING if case[1] == lang]
+        sources = []
+        for number, (_, _, markdown, _) in enumerate(cases):
+            path = folder / f"{number:02}.md"
+            path.write_text(markdown + "\n", encoding="utf-8")
+            sources.append(SourceFile(path=path, name=path.name, text=markdown + "\n",
+                                      digest=hashlib.sha256(markdown.encode()).hexdigest()))
+        blocks = parse_sources(sources, ReaderSettings(lang=lang), folder, jobs=1)
+        found.update({case[0]: chapter for case, chapter in zip(cases, blocks, strict=True)})
+    return found
+
+
+@pytest.mark.parametrize(("rule", "lang", "markdown", "expected"), SPACING,
+                         ids=[case[0] for case in SPACING])
+def test_spacing_case(spaced: dict[str, list[Any]], rule: str, lang: str, markdown: str,
+                      expected: str) -> None:
+    text = " ".join(_text(block) for block in spaced[rule])
+    assert text == expected, markdown
+
+
+def test_a_no_break_space_is_a_str_merged_with_its_neighbours(spaced: dict[str, list[Any]]) -> None:
+    """As pandoc writes one: renderers print it and need to know nothing of it."""
+    (para,) = spaced["initials"]
+    assert para["c"][:2] == [{"t": "Str", "c": f"A.{N}M.{N}Sheridan"}, {"t": "Space"}]
+    (para,) = spaced["initials across emphasis and a line break"]
+    assert para["c"][0]["t"] == "Emph" and para["c"][1] == {"t": "Str", "c": f"{N}M.{N}Smith"}
+
+
+def test_citations_as_rendered_are_spaced_their_records_are_not() -> None:
+    """citeproc's "p. 142" and "A. M. Smith" get no-break spaces; the citation's own suffix
+    (source data, never printed) is left as it was."""
+    suffix = [{"t": "Str", "c": ","}, {"t": "Space"}, {"t": "Str", "c": "p."}, {"t": "Space"},
+              {"t": "Str", "c": "142"}]
+    citation = {"citationId": "smith", "citationPrefix": [], "citationSuffix": suffix,
+                "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 1, "citationHash": 0}
+    rendered = [{"t": "Str", "c": "A."}, {"t": "Space"}, {"t": "Str", "c": "M."}, {"t": "Space"},
+                {"t": "Str", "c": "Smith,"}, {"t": "Space"}, {"t": "Str", "c": "p."},
+                {"t": "Space"}, {"t": "Str", "c": "142."}]
+    blocks = [{"t": "Para", "c": [{"t": "Cite", "c": [[citation], rendered]}]}]
+    spacing.space_blocks(blocks, "en")
+    assert _text(blocks) == f"A.{N}M.{N}Smith, p.{N}142."
+    assert [n["t"] for n in suffix] == ["Str", "Space", "Str", "Space", "Str"]
+
+
+def test_the_checks_and_verify_read_a_no_break_space_as_a_space_and_a_joiner_as_nothing() -> None:
+    """The duplicate check and the verify readers compare words (\\w+): a no-break space parts
+    them, a word joiner before a dash is no part of one; titles compare as text."""
+    assert words(f"A.{N}M.{N}Smith, p.{NN}142, port{WJ}—lit") == "a m smith p 142 port lit"
+    from bookbuild.ast import words as model_words
+    from bookbuild.checks.duplicates import _normal
+    assert model_words({"t": "Str", "c": f"A.{N}M.{N}Smith port{WJ}—lit"}) == \
+        ["a", "m", "smith", "port", "lit"]
+    assert _normal(f"A.{N}M. Smith port{WJ}—lit") == " a m smith port lit "
+    # An edition's reader squeezes white space; the model keeps no-break spaces and joiners.
+    assert same_text(f"Lamps{WJ}—and Mr.{N}Lee", "Lamps—and Mr. Lee")
+    assert not same_text("Lamps and Mr. Lee", "Lamps—and Mr. Lee")
+
+
 def test_paired_quotes_are_quoted_nodes_so_the_renderer_picks_the_language_marks(
         parsed: dict[str, list[Any]]) -> None:
     (para,) = parsed["quotes around emphasis"]
@@ -202,18 +318,19 @@ def test_smarten_plain_text(lang: str, text: str, expected: str) -> None:
     assert smarten(text, lang) == expected
 
 
-def test_pass_is_part_of_the_cache_key(tmp_path: Path) -> None:
+@pytest.mark.parametrize("module", [typography, spacing], ids=["typography", "spacing"])
+def test_pass_is_part_of_the_cache_key(tmp_path: Path, module: Any) -> None:
     from bookbuild.parse.pandoc import _cache_keys
     source = SourceFile(path=tmp_path / "a.md", name="a.md", text="x", digest="")
     before = _cache_keys([source], ReaderSettings(lang="en"))
-    original = typography.__file__
-    copy = tmp_path / "typography.py"
+    original = module.__file__
+    copy = tmp_path / Path(original).name
     copy.write_text(Path(original).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     try:
-        typography.__file__ = str(copy)
+        module.__file__ = str(copy)
         assert _cache_keys([source], ReaderSettings(lang="en")) != before
     finally:
-        typography.__file__ = original
+        module.__file__ = original
 
 
 # -- the three editions ----------------------------------------------------------------------------
@@ -231,7 +348,8 @@ def _golden() -> list[str]:
 
 
 def _paragraphs(root: etree._Element) -> list[str]:
-    return [squeeze("".join(p.itertext())) for p in root.iter("{*}p", "p")]
+    """As a reader sees them: a word joiner (U+2060) is nothing."""
+    return [squeeze("".join(p.itertext())).replace(WJ, "") for p in root.iter("{*}p", "p")]
 
 
 def test_every_edition_prints_the_same_punctuation(out: Path) -> None:
@@ -239,7 +357,8 @@ def test_every_edition_prints_the_same_punctuation(out: Path) -> None:
         epub = _paragraphs(etree.fromstring(archive.read("EPUB/01-quay.xhtml")))
     page = html.parse(str(out / "html" / "01-quay.html")).getroot()
     web = _paragraphs(page.xpath("//main")[0])
-    pdf = squeeze(pdf_text(out / f"{SLUG}.pdf").replace("\u00ad", ""))
+    # A line may end after an unspaced em dash (never before it): the text goes on at once.
+    pdf = squeeze(pdf_text(out / f"{SLUG}.pdf").replace("\u00ad", "").replace("—\n", "—"))
     for expected in _golden():
         assert expected in epub, ("epub", expected, epub)
         assert expected in web, ("html", expected, web)
@@ -252,6 +371,27 @@ def test_the_no_break_space_and_the_note_reach_the_editions(out: Path) -> None:
         notes = archive.read("EPUB/notes.xhtml").decode()
     assert "Mr.\u00a0Lee" in chapter or "Mr.&#160;Lee" in chapter
     assert "The harbour’s ‘old’ light, “as" in notes
+
+
+def test_the_word_joiner_reaches_the_screens_and_draws_nothing_in_the_pdf(out: Path) -> None:
+    """`left---quietly`: the joiner keeps the em dash off the start of a line in every edition;
+    the PDF draws it as nothing, so its text has no trace of it."""
+    with zipfile.ZipFile(out / f"{SLUG}.epub") as archive:
+        chapter = archive.read("EPUB/01-quay.xhtml").decode()
+    web = (out / "html" / "01-quay.html").read_text(encoding="utf-8")
+    assert f"left{WJ}—quietly" in chapter and f"left{WJ}—quietly" in web
+    pdf = pdf_text(out / f"{SLUG}.pdf")
+    assert re.search("left—\n?quietly", pdf) and WJ not in pdf
+    assert not re.search("^[—–…]", pdf, re.MULTILINE)        # no line starts with one
+
+
+def test_initials_and_a_volume_stay_on_one_line_in_the_essay(essay: Path) -> None:
+    """The essay's notes, as citeproc renders them: "trans. A. M. Sheridan Smith" and
+    "vol. 2" are joined by no-break spaces in the EPUB."""
+    with zipfile.ZipFile(essay / "revolution-destroyed.epub") as archive:
+        notes = archive.read("EPUB/notes.xhtml").decode().replace("&#160;", N).replace("&nbsp;", N)
+    assert f"trans. A.{N}M.{N}Sheridan Smith" in notes
+    assert f"vol.{N}2," in notes
 
 
 def test_book_yaml_titles_get_the_same_typography(out: Path) -> None:

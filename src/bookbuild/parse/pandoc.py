@@ -6,8 +6,9 @@ cache under a key of everything they depend on, so after an edit only the edited
 through pandoc again.
 
 pandoc's `smart` extension is off: it decides each quote blind to the markup around it. The
-typography pass (`typography.py`) does that work on each chapter's AST instead, before the AST
-is cached, so the cache holds the finished text.
+typography pass (`typography.py`) does that work on each chapter's AST instead, and the spacing
+pass (`spacing.py`) then sets the spaces that must not break, before the AST is cached, so the
+cache holds the finished text.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pypandoc
 
 from bookbuild.cache import Cache, digest, file_digest
 from bookbuild.diagnostics import BookError, Place, error
-from bookbuild.parse import typography
+from bookbuild.parse import spacing, typography
 from bookbuild.parse.sources import SourceFile
 from bookbuild.resources import reader_lua
 
@@ -85,6 +86,7 @@ def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: 
         fresh = [chapter for result in results for chapter in result]
         for index, (blocks, protected) in zip(missing, fresh, strict=True):
             typography.smarten_blocks(blocks, settings.lang)
+            spacing.space_blocks(blocks, settings.lang)      # before escapes: `\-\-` is no dash
             if protected:
                 typography.restore_escapes(blocks)
             parsed[index] = blocks
@@ -96,7 +98,8 @@ def _cache_keys(sources: list[SourceFile], settings: ReaderSettings) -> list[str
     """What a chapter's AST depends on besides its text: pandoc, the reader, every setting, and
     the contents (not the names) of the style and the bibliography."""
     shared = digest("ast", pypandoc.get_pandoc_version(), file_digest(reader_lua()), MARKDOWN,
-                    file_digest(Path(typography.__file__)), settings.lang,
+                    file_digest(Path(typography.__file__)), file_digest(Path(spacing.__file__)),
+                    settings.lang,
                     file_digest(settings.csl), file_digest(settings.references))
     return [digest(shared, source.name, source.text) for source in sources]
 

@@ -41,7 +41,20 @@ class Report:
 
 
 def words(text: str) -> str:
+    """The words of `text`, case-folded: a no-break space separates them (it is not a word
+    character), and a WORD JOINER (U+2060, before an em dash) is nothing."""
     return " ".join(w.casefold() for w in re.findall(r"\w+", text))
+
+
+def same_text(a: str, b: str) -> bool:
+    """Whether two texts read the same: any run of white space, no-break spaces (U+00A0,
+    U+202F) included, is one space, and WORD JOINERs (U+2060) are nothing. An edition's reader
+    squeezes its spaces; the model keeps the no-break ones of `parse/spacing.py`."""
+    return _plain(a) == _plain(b)
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u2060", "")).strip()
 
 
 def edition_paths(book: Book, out: Path) -> dict[str, Path]:
@@ -63,7 +76,7 @@ def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
                        "to verify it", Place(str(path)))
             continue
         edition = READERS[name](path)
-        if edition.title and edition.title != book.config.title:
+        if edition.title and not same_text(edition.title, book.config.title):
             # Another book was built into the same folder: its notes are not this book's.
             report.add("edition-other-book", f"{path} holds another book, “{edition.title}”, not "
                        f"“{book.config.title}”: two books were built into one folder; give each "
