@@ -1,4 +1,4 @@
-"""The command line: `bookbuild build`, `check`, `preflight`, `verify` and `serve`.
+"""The command line: `bookbuild build`, `check`, `preflight`, `proof-report`, `verify` and `serve`.
 
 Exit status: 0 fine, 1 findings of severity error, 2 unusable input or usage, 3 a bug in
 bookbuild, 130 interrupted. Messages name the manuscript file and line; user mistakes never
@@ -19,9 +19,12 @@ from pathlib import Path
 from bookbuild import __version__
 from bookbuild.config import load_config
 from bookbuild.diagnostics import BookError, Diagnostic, count_findings, plural, print_findings
+from bookbuild.model import Book
 from bookbuild.pipeline import build, check, load
 from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
+from bookbuild.proofread import ReadError, proofread
+from bookbuild.proofread.sheets import write_sheets
 from bookbuild.serve import ServeError, serve
 from bookbuild.verify import EDITIONS, verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
@@ -112,6 +115,28 @@ def _parser() -> argparse.ArgumentParser:
                                   help="the file is a proof: bleed all round and crop marks")
     preflight_parser.set_defaults(run=_preflight)
 
+    report_parser = commands.add_parser(
+        "proof-report", parents=[common], help="mark the typography of a print PDF (advisory)",
+        description="Read a print PDF back and report, page by page, loose and overfull lines, "
+        "hyphen ladders, runts, widows and orphans, pages ending in a broken word, headings at "
+        "the foot of a page, uneven spreads and broken capitalised words, each with the "
+        "manuscript file and line of its paragraph; draw contact sheets of the pages with the "
+        "findings marked. The report is advisory: its exit status is 0 whatever it finds "
+        "(2 when the PDF or the manuscript cannot be read).")
+    report_parser.add_argument("pdf", type=Path, nargs="?", metavar="PDF",
+                               help="the PDF (default: OUT/<slug>.pdf of the book)")
+    report_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
+                               help="where the editions are; the contact sheets go to "
+                               "OUT/<name>-proof-report/ (default: dist)")
+    report_parser.add_argument("--limit-space", type=_limit, default=0.5, metavar="EM",
+                               help="the widest mean word space of a justified line, in ems of "
+                               "its size (default: 0.5)")
+    report_parser.add_argument("--format", choices=("text", "json"), default="text",
+                               help="text (default) or json")
+    report_parser.add_argument("--all-pages", action="store_true",
+                               help="draw every contact sheet, not only those with findings")
+    report_parser.set_defaults(run=_proof_report)
+
     verify_parser = commands.add_parser(
         "verify", parents=[common], help="prove the editions hold the same notes")
     verify_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
@@ -155,6 +180,16 @@ def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"{value!r} is not a number of processes; give 1 or more")
     return int(value)
+
+
+def _limit(value: str) -> float:
+    try:
+        limit = float(value)
+    except ValueError:
+        limit = 0.0
+    if not 0 < limit < 10:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a word space in ems; give e.g. 0.5")
+    return limit
 
 
 def _port(value: str) -> int:
@@ -224,6 +259,40 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
     print_findings(report.findings, sys.stdout)
     print("preflight passed" if report.passed else f"preflight failed: {count_findings(report.findings)}")
     return EXIT_OK if report.passed else EXIT_FINDINGS
+
+
+def _proof_report(args: argparse.Namespace, progress: Progress) -> int:
+    """Advisory: exit status 0 whatever is found; 2 when the PDF cannot be read."""
+    path: Path = args.pdf or args.out / f"{load_config(args.manuscript)[0].slug}.pdf"
+    if not path.is_file():
+        hint = "name a print PDF" if args.pdf else "build it first with 'bookbuild build " \
+            "--format pdf' or name the file"
+        print(f"bookbuild: {path} does not exist; {hint}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    book: Book | None = None
+    if args.pdf is None or (args.manuscript / "book.yaml").is_file():
+        book = load(args.manuscript, progress)
+    else:
+        print(f"bookbuild: no book.yaml in {args.manuscript}: findings are not placed in the "
+              "manuscript (name it with --manuscript)", file=sys.stderr)
+    try:
+        report = progress.step("Reading the PDF back", proofread, path, book, args.limit_space)
+        folder = args.out / f"{path.stem}-proof-report"
+        sheets = progress.step("Drawing the contact sheets", write_sheets, path, folder,
+                               report.findings, report.folios, args.all_pages)
+    except ReadError as exc:
+        print(f"bookbuild: {exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+    if args.format == "json":
+        json.dump({**report.to_json(), "sheets": [str(p) for p in sheets]}, sys.stdout, indent=2,
+                  ensure_ascii=False)
+        print()
+        return EXIT_OK
+    for finding in report.findings:
+        print(report.line(finding))
+    print(f"{report.summary()}; contact sheets: {plural(len(sheets), 'sheet')} in {folder} "
+          "(advisory: exit status 0)")
+    return EXIT_OK
 
 
 def _verify(args: argparse.Namespace, progress: Progress) -> int:
