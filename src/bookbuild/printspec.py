@@ -33,3 +33,10 @@ def minimum_gutter(pages: int) -> float:
         if pages <= limit:
             return gutter
     return GUTTER_BEYOND
+
+
+def binding_allowance(pages: int) -> float:
+    """What the binding of a book of `pages` pages takes from the inside margin, in inches: the
+    minimum gutter less the minimum margin every other edge keeps (0.125 in up to 150 pages, 0.25
+    to 300, 0.375 to 500, 0.5 beyond). The reader sees the inside margin less this."""
+    return minimum_gutter(pages) - MIN_OUTSIDE

@@ -23,6 +23,16 @@ _ALIGN = {"AlignLeft": "left", "AlignRight": "right", "AlignCenter": "center"}
 # Attributes pandoc passes through by name; the others become data-* attributes.
 _PLAIN_ATTRIBUTES = {"lang", "dir", "title", "width", "height", "style"}
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+# A chapter's opening words, set in small capitals in print: a phrase of at most this many words,
+# ended early by the end of the first sentence or clause, and never on one of these words.
+OPENING_WORDS = 5
+_CLOSERS = "’”\"')]»›"
+_UNSTRESSED = set("""a an the of and or but nor to in on at by for with from as into onto upon over
+    under up down out off about above after before below between among along across around
+    through against since till until via than so if not no that this these those its his her
+    their our my your it he she we they i is was are were be been has had have will would can
+    could shall should may might must do does did""".split())
+_GROUPS = {"Emph", "Strong", "Underline", "Strikeout", "SmallCaps", "Span", "Quoted", "Link"}
 
 
 class Links(Protocol):
@@ -55,8 +65,10 @@ class HtmlRenderer:
                  page_breaks: dict[str, list[tuple[int, str]]] | None = None,
                  scroll_tables: bool = False, bookmarks: bool = False) -> None:
         self.links = links
-        # Print: a heading's bookmark (the PDF outline) is its words, without its note calls.
+        # Print: a heading's bookmark (the PDF outline) is its words, without its note calls,
+        # and the opening words of a chapter are marked (`span.opening`) for small capitals.
         self.bookmarks = bookmarks
+        self._opening_due = False       # a chapter's title was the last top-level block
         self.epub = epub
         # On the web a wide table scrolls sideways in its own box instead of widening the page.
         self.scroll_tables = scroll_tables
@@ -121,10 +133,33 @@ class HtmlRenderer:
         """One top-level block of the model, known by `key`: marked with it (`keyed`, for the
         print layout to report where it falls) and carrying the print page breaks inside it."""
         self.begin(key)
-        html = self.blocks([node])
+        if self._opens_chapter(node):
+            html = f"<p>{self._with_opening(node['c'])}</p>\n"
+        else:
+            html = self.blocks([node])
         if keyed:
             html = _with_attribute(html, "data-b", key)
         return html + self.end()
+
+    def _opens_chapter(self, node: Node) -> bool:
+        """Whether `node`, a top-level block, is the paragraph that opens a chapter's text: the
+        first after its title (and after an epigraph, if it has one). Print only."""
+        kind = node["t"]
+        if kind == "Header":
+            self._opening_due = self.bookmarks and node["c"][0] == 1
+            return False
+        if kind in ("BlockQuote", "Div") and self._opening_due:
+            return False
+        due, self._opening_due = self._opening_due, False
+        return due and kind == "Para"
+
+    def _with_opening(self, inlines: list[Node]) -> str:
+        """A paragraph's inlines with its opening words in `span.opening`."""
+        count = opening_length(inlines)
+        if not count:
+            return self.inlines(inlines)
+        return (f'<span class="opening">{self.inlines(inlines[:count])}</span>'
+                f"{self.inlines(inlines[count:])}")
 
     def begin(self, key: str) -> None:
         self._pending = list(self.page_breaks.get(key, ()))
@@ -196,8 +231,10 @@ class HtmlRenderer:
         return "".join(parts)
 
     def _line_block(self, lines: Any) -> str:
-        body = "<br/>\n".join(f'<span class="line">{self.inlines(line)}</span>' for line in lines)
-        return f'<div class="line-block">{body}</div>\n'
+        # Each line of verse a block of its own, so that a line too long for the measure can be
+        # turned over with a hanging indent; an empty line (between stanzas) keeps its height.
+        body = "".join(f'<div class="line">{self.inlines(line) or "<br/>"}</div>\n' for line in lines)
+        return f'<div class="line-block">\n{body}</div>\n'
 
     def _code_block(self, c: Any) -> str:
         return f"<pre{self.attributes(c[0])}><code>{text(c[1])}</code></pre>\n"
@@ -230,7 +267,8 @@ class HtmlRenderer:
         level, attr, inlines = c
         bookmark = ""
         if self.bookmarks:
-            words = " ".join("".join(_plain(heading_text(inlines))).split())
+            # No word joiner (parse/spacing.py) in a bookmark: viewers would show it as a box.
+            words = " ".join("".join(_plain(heading_text(inlines))).replace("\u2060", "").split())
             bookmark = f' data-bookmark="{attr_value(words)}"'
         return f"<h{level}{self.attributes(attr)}{bookmark}>{self.inlines(inlines)}</h{level}>\n"
 
@@ -334,6 +372,70 @@ class HtmlRenderer:
     def _noteref(self, seq: int) -> str:
         return (f'<a href="{self.links.note(seq)}" id="noteref-{seq}" class="noteref" '
                 f'role="doc-noteref"{self.epub_type("noteref")}>{self.note_numbers[seq]}</a>')
+
+
+def opening_length(inlines: list[Node]) -> int:
+    """How many of a paragraph's first inlines are its opening words: at most OPENING_WORDS
+    words, up to the end of the first sentence or clause (of two words or more) if that comes
+    first, not ending on an unstressed word (an article, a preposition...), and never splitting
+    a word or an emphasis; 0 when the paragraph does not open with words."""
+    words = 0
+    ends: list[tuple[int, str, bool]] = []      # (inlines so far, last word, ends a clause)
+    for index, inline in enumerate(inlines):
+        kind = inline["t"]
+        if kind in ("Space", "SoftBreak"):
+            continue
+        if kind == "Str":
+            text_ = inline["c"]
+        elif kind in _GROUPS:
+            text_ = "".join(_plain([inline]))
+        else:
+            break                   # a note call, an image, a line break: the opening ends
+        count = len(text_.split())
+        if not count or words + count > OPENING_WORDS:
+            break
+        words += count
+        last = text_.rstrip(_CLOSERS)
+        sentence = last.endswith((".", "!", "?", "…"))
+        clause = sentence or (words >= 2 and last.endswith((",", ";", ":", "—", "–")))
+        ends.append((index + 1, last.split()[-1], clause))
+        if clause:
+            break
+    while len(ends) > 1 and not ends[-1][2] and \
+            ends[-1][1].strip(_CLOSERS + "‘“").lower() in _UNSTRESSED:
+        ends.pop()
+    return ends[-1][0] if ends else 0
+
+
+def balanced_lines(text_: str, measure: float, width: Callable[[str], float]) -> list[str]:
+    """Display type (a title, a subtitle) broken into as few lines as fit `measure` (in the
+    units of `width`, which measures a line), and as even as they can be: the narrowest measure
+    that still needs no more lines, filled greedily, so that no word is left alone on a last
+    line. (WeasyPrint has no `text-wrap: balance`.)"""
+    words = [word for word in re.split(r"[ \t\r\n]+", text_) if word]   # no-break spaces hold
+    if not words:
+        return []
+
+    def fill(limit: float) -> list[str]:
+        lines: list[str] = []
+        for word in words:
+            if lines and width(f"{lines[-1]} {word}") <= limit:
+                lines[-1] = f"{lines[-1]} {word}"
+            else:
+                lines.append(word)
+        return lines
+
+    count = len(fill(measure))
+    if count == 1:
+        return [" ".join(words)]
+    low, high = max(width(word) for word in words), measure
+    for _ in range(24):
+        middle = (low + high) / 2
+        if len(fill(middle)) <= count:
+            high = middle
+        else:
+            low = middle
+    return fill(high)
 
 
 def _link_address(inlines: list[Node], href: str) -> str | None:

@@ -9,7 +9,8 @@ WeasyPrint names it after the profile; printers look for the registered characte
 The profile itself: WeasyPrint embeds LittleCMS's re-serialisation of it (three times the size
 of the file, and not always the same bytes from one process to the next), so each part of a book
 laid out in parts would carry a different copy; the file's own bytes go in instead, and `join`
-keeps one copy.
+keeps one copy. The page labels: viewers show the folios (i, ii... in the front matter, 1, 2...
+from the text's first page), not the page's place in the file (ISO 32000-1 12.4.2).
 """
 
 from __future__ import annotations
@@ -29,8 +30,11 @@ OUTPUT_CONDITION = "CGATS TR 001"
 REGISTRY = "http://www.color.org"
 
 
-def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[Any, pydyf.PDF], None]:
-    """`document_id` replaces the random XMP document ID, so that builds are reproducible."""
+def finisher(shape: Geometry, crop_marks: bool, document_id: str,
+             folios: list[str] | None = None) -> Callable[[Any, pydyf.PDF], None]:
+    """`document_id` replaces the random XMP document ID, so that builds are reproducible;
+    `folios`, the folio of each page ("" where none is printed), give the page labels of a
+    whole book (a part of one written for `join` has none)."""
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
@@ -47,12 +51,54 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str) -> Callable[[A
                 _crop_marks(pdf, page, shape.bleed, shape.slug)
         _tag_rgb_images(pdf)
         _embed_profile_files(document, pdf)
+        if folios:
+            nums = pydyf.Array()
+            for index, style, start in label_ranges(folios):
+                label = pydyf.Dictionary({"S": f"/{style}"})
+                if start != 1:
+                    label["St"] = start
+                nums.extend([index, label])
+            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
         for intent in pdf.catalog.get("OutputIntents", ()):
             intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
             intent["RegistryName"] = pydyf.String(REGISTRY)
             intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
             intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
     return finish
+
+
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
+
+
+def label_ranges(folios: list[str]) -> list[tuple[int, str, int]]:
+    """The page label ranges of a book whose pages have these folios: (first page index, "r"
+    for lower roman or "D" for arabic, first number). A page without a folio (a blank, an
+    opening, a display page) continues the numbering of the page before it."""
+    ranges: list[tuple[int, str, int]] = []
+    for index, folio in enumerate(folios):
+        if folio.isdigit():
+            style, number = "D", int(folio)
+        elif folio and set(folio.lower()) <= _ROMAN.keys():
+            style, number = "r", _roman_value(folio)
+        else:
+            continue
+        if ranges:
+            first, current, start = ranges[-1]
+            if current == style and start + index - first == number:
+                continue
+        elif index:
+            start = max(1, number - index)      # pages before the first folio are counted back
+            ranges.append((0, style, start))
+            if start + index == number:
+                continue
+        ranges.append((index, style, number))
+    return ranges or [(0, "D", 1)]
+
+
+def _roman_value(numeral: str) -> int:
+    values = [_ROMAN[char] for char in numeral.lower()]
+    return sum(-value if later > value else value
+               for value, later in zip(values, values[1:] + [0], strict=True))
 
 
 def _embed_profile_files(document: Any, pdf: pydyf.PDF) -> None:

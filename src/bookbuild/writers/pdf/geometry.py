@@ -1,8 +1,23 @@
 """Write stage, PDF: the page geometry: trim, bleed, margins and the gutter.
 
-The inside margin grows with the page count, following KDP Print's table of minimum gutters
-(0.375 in up to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in beyond), plus a constant so
-the text never sits on the minimum. Sizes scale with the trim.
+The margins keep the classic proportions of the book page, inside : top : outside : bottom as
+2 : 3 : 4 : 6, the proportions of the medieval canon that Villard de Honnecourt's and van de
+Graaf's constructions recover (J. Tschichold, "Consistent Correlation between Book Page and
+Type Area", in "The Form of the Book"; R. Bringhurst, "The Elements of Typographic Style",
+ch. 8, "Shaping the Page"): in units of a 27th of the trim's width across and a 40.5th of
+its height down (one unit on a 2 : 3 page), so that the text block is seven ninths of the page in
+each direction and its outside margin twice its inside one, as a reader sees them in the open
+book. To the inside margin is then added what the binding takes: the minimum gutter less the
+minimum margin (`printspec.binding_allowance`; KDP Print's table of minimum gutters, 0.375 in
+up to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in beyond, less its 0.25 in minimum
+margin), so the inside margin grows with the page count and is never below the minimum gutter.
+The running head's baseline sits 0.5 in below the trim and the folio's 0.5 in above it
+(print.css); the top margin is never less than that and a line (1.2 x the base size), which on
+the usual trims makes it a little more than its 3 units.
+
+On the default trim (5.5 x 8.5 in, 10.5 pt, up to 150 pages) that gives 0.532 in inside, 0.815 in
+outside, 0.675 in at the top and 1.259 in at the foot: a text block of 4.153 x 6.566 in, a
+measure of about 66 characters (about 63 on 5 x 8 in at 10 pt, 69 on 6 x 9 in at 11 pt).
 """
 
 from __future__ import annotations
@@ -10,10 +25,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bookbuild.config import BookConfig
-from bookbuild.printspec import BLEED, PT_PER, minimum_gutter, points
+from bookbuild.printspec import BLEED, PT_PER, binding_allowance, minimum_gutter, points
 
-EXTRA_INSIDE = 0.3          # inches added to the minimum gutter
 MARKS_SLUG = 0.25           # inches of room for crop marks around a proof
+RUNNING_HEAD = 0.5          # inches from the trim to the running head's baseline (print.css)
+INSIDE, TOP, OUTSIDE, BOTTOM = 2, 3, 4, 6       # the margins' proportions, in units
+ACROSS, DOWN = 27, 40.5     # units in the trim's width and in its height
 
 
 @dataclass(frozen=True)
@@ -43,7 +60,10 @@ class Geometry:
             f"@page :left {{ margin-left: {self.outside:.3f}pt; margin-right: {self.inside:.3f}pt; }}\n"
             f"html {{ font-size: {self.font_size}pt; }}\n"
             # Images fit the text block, with room for a caption of about three lines below.
-            f"img {{ max-height: {self.block_height - 4.5 * self.font_size:.3f}pt; }}\n")
+            f"img {{ max-height: {self.block_height - 4.5 * self.font_size:.3f}pt; }}\n"
+            # A display page (title, copyright) is as high as the text block, to place its
+            # parts within it (a little less, so that rounding never pushes it onto a new page).
+            f".full-page {{ height: {self.block_height - 1:.3f}pt; }}\n")
 
     @property
     def block_height(self) -> float:
@@ -57,14 +77,20 @@ def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> G
     bleed_pt = (3 * PT_PER["mm"] if metric else BLEED * 72) if bleed else 0.0
     inches = width / 72
     font_size = 10.0 if inches < 5.4 else 10.5 if inches < 5.9 else 11.0
+    across, down = width / ACROSS, height / DOWN
     return Geometry(
         width=width, height=height, bleed=bleed_pt, slug=MARKS_SLUG * 72 if crop_marks else 0.0,
-        inside=(minimum_gutter(pages) + EXTRA_INSIDE) * 72, outside=0.11 * width,
-        top=0.08 * height, bottom=0.1 * height, font_size=font_size, pages=pages)
+        inside=max(INSIDE * across + binding_allowance(pages) * 72, minimum_gutter(pages) * 72),
+        outside=OUTSIDE * across,
+        # Room for the running head and more than a line between it and the text.
+        top=max(TOP * down, RUNNING_HEAD * 72 + 1.2 * font_size),
+        bottom=BOTTOM * down, font_size=font_size, pages=pages)
 
 
 def estimate_pages(words: int, note_words: int, config: BookConfig) -> int:
     """A first guess at the page count, to choose the gutter before the layout counts pages."""
     width, height = (points(length) for length in config.trim)
-    area = (width * 0.75) * (height * 0.82) / (304 * 570)     # relative to 5.5 x 8.5 in
-    return int(12 + words / (330 * area) + note_words / (480 * area))
+    # The text block's area relative to the default trim's (4.153 x 6.566 in), which holds about
+    # 270 words of text or 390 of notes a page.
+    area = (width * 7 / 9 - 9) * (height * 7 / 9) / (299 * 473)
+    return int(12 + words / (270 * area) + note_words / (390 * area))

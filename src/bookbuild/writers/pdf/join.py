@@ -4,7 +4,9 @@ The first part (the front matter) gives the document its catalog: the PDF/X outp
 XMP metadata, the document information and ID. The other parts give their pages, each with its
 own fonts and links. Links name their targets; the parts' named destinations become one tree,
 each name pointing at the part that really holds it (not at a part's stand-in, see
-`split.keep_links_to_other_parts`). The parts' bookmarks become one outline, in order.
+`split.keep_links_to_other_parts`). The parts' bookmarks become one outline, in order. The book
+gets its page labels: the first part's pages (the front matter) lower roman, the others arabic
+from 1 on, as their folios run (or from the folios, when given).
 
 Resources are shared, as in a PDF written in one go (ISO 32000-1 9.6.4: a subset tag names one
 font program). Each part has its own subset of each face, all under one tag, since WeasyPrint
@@ -40,9 +42,13 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from bookbuild.writers.pdf.finish import label_ranges
 
-def join_parts(parts: list[tuple[Path, set[str]]], target: Path) -> None:
-    """Write the pages of `parts` (each a PDF and the names it only stands in for) to `target`."""
+
+def join_parts(parts: list[tuple[Path, set[str]]], target: Path,
+               folios: list[str] | None = None) -> None:
+    """Write the pages of `parts` (each a PDF and the names it only stands in for) to `target`;
+    `folios`, one a page, give its page labels (by default: the first part roman, then 1, 2...)."""
     readers = [PdfReader(str(path)) for path, _ in parts]
     writer = PdfWriter(clone_from=readers[0])
     writer.pdf_header = readers[0].pdf_header
@@ -58,6 +64,9 @@ def join_parts(parts: list[tuple[Path, set[str]]], target: Path) -> None:
         del root["/Outlines"]
     for reader, offset in zip(readers, offsets, strict=True):
         _outline(writer, reader, reader.outline, offset, None)
+    ranges = (label_ranges(folios) if folios else
+              [(0, "r", 1)] + ([(offsets[1], "D", 1)] if len(offsets) > 1 else []))
+    root[NameObject("/PageLabels")] = _page_labels(ranges)
     share_resources(writer)
     with target.open("wb") as file:
         writer.write(file)
@@ -90,6 +99,16 @@ def _outline(writer: PdfWriter, reader: PdfReader, items: list[Any], offset: int
         number = offset + _page_number(reader, item)
         previous = writer.add_outline_item(title=str(item.title), page_number=number, parent=parent,
                                            fit=Fit.xyz(item.left, item.top, 0))
+
+
+def _page_labels(ranges: list[tuple[int, str, int]]) -> DictionaryObject:
+    nums = ArrayObject()
+    for index, style, start in ranges:
+        label = DictionaryObject({NameObject("/S"): NameObject(f"/{style}")})
+        if start != 1:
+            label[NameObject("/St")] = NumberObject(start)
+        nums.extend([NumberObject(index), label])
+    return DictionaryObject({NameObject("/Nums"): nums})
 
 
 def _page_number(reader: PdfReader, destination: Any) -> int:

@@ -5,22 +5,30 @@ then the back matter (its note running heads need the pages of the note calls), 
 matter (its contents need every part's pages, in roman folios). Blank pages keep every part
 opening on a recto and the page count even. The gutter follows the page count; if the first
 estimate proves wrong the parts are laid out again. The print page of every element is recorded
-in the model for the screen editions. `finish` sets the page boxes and the output intent.
+in the model for the screen editions. `finish` sets the page boxes, the output intent and the
+page labels (the folios: roman in the front matter, arabic from the text's first page).
 """
 
 from __future__ import annotations
 
 import tempfile
+import unicodedata
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
+from fontTools.ttLib import TTFont
 from markupsafe import Markup
 from weasyprint import Document, Page
 
 from bookbuild.model import Book, Chapter, PrintPages
 from bookbuild.printspec import minimum_gutter
+from bookbuild.render.html import balanced_lines
 from bookbuild.render.view import EditionView, NoteGroup
+from bookbuild.resources import style_file
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.links import DocumentLinks
 from bookbuild.writers.pdf.finish import finisher
@@ -32,9 +40,10 @@ from bookbuild.writers.pdf.variants import Variant
 
 @dataclass
 class _Chapter:
-    title: str              # for the running head
+    title: str              # the running head of its rectos
     html: Markup
     notes: NoteGroup | None  # when notes go at the end of each chapter
+    verso: str = ""         # the running head of its versos
 
 
 @dataclass
@@ -105,7 +114,7 @@ def _write(book: Book, layout: Layout, path: Path, context: WriteContext, varian
     document = layout.first.copy(layout.pages)
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{config.slug}:{variant.name}"))
     document.write_pdf(str(path), pdf_variant=variant.pdf_variant,
-                       finisher=finisher(shape, variant.crop_marks, document_id))
+                       finisher=finisher(shape, variant.crop_marks, document_id, layout.folios))
 
 
 def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant) -> Layout:
@@ -135,12 +144,53 @@ def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant
 
 
 def pdf_view(book: Book) -> EditionView:
-    return EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
+    """The print edition's view. Each note opens with its number, a link back to its call, which
+    hangs in the margin of the notes (print.css): the word space after it goes (on a justified
+    first line it would stretch, and the text would not start where its turnover lines do), and
+    a number shorter than the book's longest is marked `short-K`, K figures short."""
+    view = EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
+    figures = len(str(max((note.number for note in book.notes), default=1)))
+    tag = '<a class="note-number"'
+    for group in view.note_groups:
+        for note in group.notes:
+            html = str(note.html)
+            start = html.find(tag)
+            end = html.find("</a> ", start)
+            if start < 0 or end < 0:
+                continue
+            short = figures - len(str(note.number))
+            opening = f'<a class="note-number short-{short}"' if short else tag
+            note.html = Markup(html[:start] + opening + html[start + len(tag):end + len("</a>")]
+                               + html[end + len("</a> "):])
+    return view
 
 
 def text_chapters(view: EditionView, chapters: list[Chapter]) -> list[_Chapter]:
-    return [_Chapter(view.title(chapter.title).striptags(), view.chapter_html(chapter),
-                     view.notes_of(chapter)) for chapter in chapters]
+    """The chapters to lay out (all of the book's, or a part's), with their running heads."""
+    result = []
+    for chapter in chapters:
+        title = view.title(chapter.title).striptags()
+        verso, recto = running_heads(view, title)
+        result.append(_Chapter(recto, view.chapter_html(chapter), view.notes_of(chapter), verso))
+    return result
+
+
+def running_heads(view: EditionView, chapter_title: str) -> tuple[str, str]:
+    """(verso, recto) over a chapter: the book's title and the chapter's; in a book of one
+    chapter, or over a chapter titled as the book is, the author (or editor) and the title, so
+    that a spread never shows one title twice. A book without author or editor keeps its title
+    on the versos."""
+    config = view.config
+    names = config.authors or config.editors
+    if names and (len(view.book.chapters) == 1 or _same_words(chapter_title, config.title)):
+        return ", ".join(names), config.title
+    return config.title, chapter_title
+
+
+def _same_words(a: str, b: str) -> bool:
+    def words(text: str) -> list[str]:
+        return unicodedata.normalize("NFKC", text).casefold().split()
+    return words(a) == words(b)
 
 
 @dataclass
@@ -183,9 +233,68 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
     if book.bibliography_blocks:
         entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
                                       _folio_of(back_pages, "bibliography", back_folios)))
-    front = parts.render("pdf/front.html", entries=entries)
+    title, subtitle = _display_lines(book, parts)
+    front = parts.render("pdf/front.html", entries=entries, title=title, subtitle=subtitle,
+                         copyright_flows=False)
+    if _runs_over_the_top(front, "colophon"):
+        # A copyright page longer than the page: it cannot stand at the foot; it flows.
+        front = parts.render("pdf/front.html", entries=entries, title=title, subtitle=subtitle,
+                             copyright_flows=True)
     front_folios = [_roman(i + 1) for i in range(len(front.pages) + len(front.pages) % 2)]
     return Matter(front, front_folios, back, back_pages, back_folios)
+
+
+def _display_lines(book: Book, parts: PartRenderer) -> tuple[Markup, Markup]:
+    """The title and subtitle of the title page, broken into balanced lines (print.css sets
+    their sizes: the title 2.3 em, the subtitle 1.05 em italic between margins of 8 %)."""
+    shape = parts.geometry
+    block = shape.width - shape.inside - shape.outside
+    size = shape.font_size
+    config = book.config
+
+    def lines(text: str | None, face: str, points: float, measure: float) -> Markup:
+        if not text:
+            return Markup("")
+        # 3 % to spare: the widths leave out kerning.
+        broken = balanced_lines(text, 0.97 * measure, lambda line: _text_width(line, face) * points)
+        return Markup("<br/>\n").join(broken)
+    return (lines(config.title, "GentiumBookPlus-Regular.ttf", 2.3 * size, block),
+            lines(config.subtitle, "GentiumBookPlus-Italic.ttf", 1.05 * size, 0.84 * block))
+
+
+@cache
+def _advances(face: str) -> tuple[dict[int, float], float]:
+    """Advance widths in ems by character, and the average for characters the face lacks."""
+    font = TTFont(str(style_file("fonts", face)), lazy=True)
+    units = font["head"].unitsPerEm
+    metrics = font["hmtx"]
+    widths = {code: metrics[name][0] / units for code, name in font.getBestCmap().items()}
+    font.close()
+    return widths, 0.5
+
+
+def _text_width(text: str, face: str) -> float:
+    """The width of `text` set in `face`, in ems (without kerning)."""
+    widths, other = _advances(face)
+    return sum(widths.get(ord(char), other) for char in text)
+
+
+def _runs_over_the_top(document: Document, class_name: str) -> bool:
+    """Whether the element of that class starts above its page's top margin (placed at the
+    foot of a page it is longer than)."""
+    for page in document.pages:
+        page_box = page._page_box
+        for box in _boxes(page_box):
+            element = getattr(box, "element", None)
+            if element is not None and class_name in (element.get("class") or "").split():
+                return bool(box.position_y < page_box.content_box_y() - 0.5)
+    return False
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
 
 
 def _folio_of(pages: PartPages, anchor: str, folios: list[str]) -> str:
