@@ -78,8 +78,10 @@ def iter_text(value: object, skip: frozenset[str] = frozenset({"Note", "NoteRef"
 
 
 def stringify(value: object) -> str:
-    """The text a reader sees under `value`: citations as rendered, notes left out."""
-    return re.sub(r"\s+", " ", "".join(iter_text(value, frozenset({"Note", "NoteRef"})))).strip()
+    """The text a reader sees under `value`: citations as rendered, notes left out, and no word
+    joiner (a line-breaking control, parse/spacing.py: junk in a title, a bookmark or metadata)."""
+    text = "".join(iter_text(value, frozenset({"Note", "NoteRef"}))).replace("\u2060", "")
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def words(value: object) -> list[str]:

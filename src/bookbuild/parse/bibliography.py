@@ -21,6 +21,7 @@ import pypandoc
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import BookError, Diagnostic, Place, error
 from bookbuild.parse.bibtex import ambiguous_and, decide_dialect, scan_bibtex, undot
+from bookbuild.parse.spacing import space_blocks
 
 _BIBTEX_ENTRY = re.compile(r"^\s*@\s*([A-Za-z]+)\s*[{(]\s*([^,\s]+)\s*,", re.MULTILINE)
 _CSL_ID = re.compile(r'"id"\s*:\s*"((?:[^"\\]|\\.)*)"')
@@ -146,4 +147,6 @@ def format_bibliography(keys: list[str], references: Path, csl: Path, lang: str)
         extra_args=["--citeproc", f"--bibliography={references}", f"--csl={csl}",
                     f"--metadata=lang:{lang}"])
     blocks = json.loads(output)["blocks"]
-    return [block for block in blocks if block.get("t") == "Div" and block["c"][0][0] == "refs"]
+    refs = [block for block in blocks if block.get("t") == "Div" and block["c"][0][0] == "refs"]
+    # Initials ("Sheridan Smith, A. M.") stay together as in the text (parse/spacing.py).
+    return space_blocks(refs, lang)

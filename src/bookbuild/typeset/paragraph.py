@@ -8,10 +8,10 @@
    hyphenation points the house rules allow, less the breaks that would start a line with a dash
    or an ellipsis.
 4. `knuth_plass.break_paragraph` chooses the breaks of the whole paragraph.
-5. `write_back` leaves WeasyPrint no other choice: every line's text goes in text boxes of its
-   own, ending in the hyphen where it hyphenates, with the line's tracking and, where it shrinks,
-   a negative `word-spacing` (WeasyPrint only ever stretches spaces); every break opportunity not
-   chosen gets a WORD JOINER (U+2060, no width, no glyph), and `hyphens: auto` becomes `manual`.
+5. `write_back` leaves WeasyPrint no other choice: every break opportunity not chosen gets a
+   WORD JOINER (U+2060, no width, no glyph), every chosen hyphenation a SOFT HYPHEN, and
+   `hyphens: auto` becomes `manual`; every line's text goes in text boxes of its own, with the
+   line's tracking and, where it shrinks, a negative `word-spacing` (WeasyPrint only stretches).
    WeasyPrint's first fit then sets exactly these lines, and justifies them.
 """
 
@@ -61,6 +61,8 @@ class Run:
     parent: Any             # the line box or inline box holding it
     start: int              # in the paragraph's text
     end: int
+    tracked: bool = True    # a hung note number is not: the notes' text must start at one place
+    raised: bool = False    # in a superscript or a note call
 
 
 @dataclass
@@ -87,17 +89,21 @@ class Plan:
     lines: list[str]
 
 
+# Inline elements whose letters are never tracked: the hung numbers of notes (print.css).
+UNTRACKED_CLASSES = frozenset({"note-number"})
+
+
 def flatten(linebox: Any) -> Flat:
     """The inline content of `linebox`; raises Unsupported for images, inline blocks, floats,
     positioned boxes and forced line breaks."""
     flat = Flat()
-    _walk(linebox, flat)
+    _walk(linebox, flat, tracked=True, raised=False)
     if "\n" in flat.text or "\t" in flat.text:
         raise Unsupported("a forced line break or a tab")
     return flat
 
 
-def _walk(box: Any, flat: Flat) -> None:
+def _walk(box: Any, flat: Flat, tracked: bool, raised: bool) -> None:
     for child in box.children:
         if not child.is_in_normal_flow():
             raise Unsupported("a float or a positioned box")
@@ -106,11 +112,14 @@ def _walk(box: Any, flat: Flat) -> None:
                 raise Unsupported("preserved white space")
             start = len(flat.text)
             flat.text += child.text
-            flat.runs.append(Run(child, box, start, len(flat.text)))
+            flat.runs.append(Run(child, box, start, len(flat.text), tracked, raised))
         elif isinstance(child, boxes.InlineBox):
             at = len(flat.text)
             flat.opening[at] = flat.opening.get(at, 0.0) + _edges(child.style, "left")
-            _walk(child, flat)
+            element = child.element
+            classes = set((element.get("class") or "").split()) if element is not None else set()
+            _walk(child, flat, tracked and not classes & UNTRACKED_CLASSES,
+                  raised or child.style["vertical_align"] != "baseline")
             at = len(flat.text)
             flat.closing[at] = flat.closing.get(at, 0.0) + _edges(child.style, "right")
         else:
@@ -254,6 +263,8 @@ def candidates(flat: Flat, xs: list[float], prefix: Prefix, glue: Glue, breaks: 
                          glue.shrink(prefix, end), glue.shrink(prefix, start), words[end],
                          words[start], **more)
 
+    # A note call (a raised run) stays with the word before it: no line starts with one.
+    raised = {run.start for run in flat.runs if run.raised}
     lead = len(text) - len(text.lstrip(" "))
     found = [candidate(0, lead)]
     where = [lead]
@@ -262,6 +273,8 @@ def candidates(flat: Flat, xs: list[float], prefix: Prefix, glue: Glue, breaks: 
         while following < len(text) and text[following] == " ":
             following += 1
         if text[following:following + 1] in NO_LINE_START or text.startswith("...", following):
+            continue
+        if index in raised and text[index - 1] != " ":
             continue
         end = index
         while end > 0 and text[end - 1] == " ":
@@ -307,18 +320,21 @@ class Line:
     end: int
     word_spacing: float = 0.0
     letter_spacing: float = 0.0
+    cut: int = 0            # where its own text boxes begin: after its first word
 
 
 def write_back(flat: Flat, breaks: list[int], lines: list[Line], hyphens: set[int]) -> None:
-    """Put the chosen breaks into the text boxes: each line's text in boxes of its own (with its
-    spacing), a hyphen at the end of a line that hyphenates, a word joiner at every other break
-    opportunity, and `hyphens: manual` where it was `auto`.
+    """Put the chosen breaks into the text boxes: a soft hyphen at each chosen hyphenation, a
+    word joiner at every other break opportunity, `hyphens: manual` where it was `auto`, and
+    each line's text in text boxes of its own, with its spacing.
 
-    The hyphen is a character of the text (the style's hyphenate-character, which WeasyPrint
-    would have drawn too), not a soft hyphen: WeasyPrint draws the hyphen of a soft hyphen only
-    when it breaks inside one text box, and here the break falls between two."""
+    A line's boxes start after its first word (`cuts`), so that every break falls inside a text
+    box, where Pango sees the letters on both sides: between two boxes WeasyPrint asks Pango
+    about two characters alone, and Pango then refuses breaks it allows in context (after the
+    hyphen of "Tsay-ee-kah", UAX #14 LB20a). The first word, which has no space, is set with the
+    line before's tracking (`spaced_lines` allows for it)."""
     chosen = {line.end for line in lines}
-    inserts: dict[int, str] = {}
+    inserts: dict[int, str] = {index: SOFT_HYPHEN for index in hyphens}
     replaced: dict[int, str] = {}
     for index in breaks:
         if index in chosen:
@@ -327,7 +343,7 @@ def write_back(flat: Flat, breaks: list[int], lines: list[Line], hyphens: set[in
             replaced[index - 1] = WORD_JOINER       # UAX #14 breaks after ZWSP even before WJ
         else:
             inserts[index] = WORD_JOINER
-    cuts = [line.start for line in lines[1:]]
+    cuts = [line.cut for line in lines[1:]]
     styles: dict[tuple[int, float, float], Any] = {}
     for run in flat.runs:
         pieces = []
@@ -335,10 +351,11 @@ def write_back(flat: Flat, breaks: list[int], lines: list[Line], hyphens: set[in
         for left, right in zip(bounds, bounds[1:], strict=False):
             text = "".join(inserts.get(i, "") + replaced.get(i, flat.text[i])
                            for i in range(left, right))
-            if right in hyphens:
-                text += run.box.style["hyphenate_character"]
             piece = run.box.copy_with_text(text)
-            piece.style = _style(run.box.style, _line_at(lines, cuts, left), styles)
+            line = _line_at(lines, cuts, left)
+            if not run.tracked:
+                line = Line(line.start, line.end, line.word_spacing)
+            piece.style = _style(run.box.style, line, styles)
             pieces.append(piece)
         children = list(run.parent.children)
         position = next(i for i, child in enumerate(children) if child is run.box)
@@ -403,6 +420,8 @@ def plan(linebox: Any, containing_block: Any, context: Any) -> Plan:
     for number, (hyphenate, rules) in enumerate(PASSES, start=1):
         if hyphenate not in listed:     # the passes that hyphenate share their candidates
             points = hyphenation_widths(flat, lang, _limits(style), context) if hyphenate else {}
+            # Not inside a ligature ("dif|ferent" under "ff"): its width is all on one side.
+            points = {i: width for i, width in points.items() if xs[i + 1] > xs[i]}
             listed[hyphenate] = candidates(flat, xs, prefix, glue, breaks, points, rules)
         found, where = listed[hyphenate]
         chosen = break_paragraph(found, measure_px, measure_px - indent_px, rules)
@@ -419,34 +438,45 @@ def _lines(flat: Flat, prefix: Prefix, glue: Glue, listed: tuple[list[Candidate]
            chosen: list[int], first_measure: float, measure_px: float) -> list[Line]:
     """The chosen lines and their spacing. A line that stretches is tracked by its ratio (less if
     it could overflow) and WeasyPrint's justification stretches its spaces to fill it; a line
-    that shrinks has its spaces shrunk a hair (0.01 px a space) more than it needs."""
+    that shrinks has its spaces shrunk a hair (0.02 px a space) more than it needs. A line's
+    first word keeps the line before's tracking (write_back), which is allowed for here."""
     found, where = listed
-    lines = []
-    previous = 0
+    text = flat.text
+    lines: list[Line] = []
+    previous, tracking = 0, 0.0
     for number, index in enumerate(chosen):
         start, end = found[previous], found[index]
         first, last = where[previous] if previous else 0, where[index]
+        cut = first
+        if number:
+            while cut < last and text[cut] not in SPACES:
+                cut += 1
         available = first_measure if number == 0 else measure_px
-        natural = end.x - start.x_next + end.extra
-        line = Line(first, last)
+        head = prefix.letters[cut] - prefix.letters[first]
+        natural = end.x - start.x_next + end.extra + tracking * (head + 1 if head else 0)
+        line = Line(first, last, cut=cut)
         if index != len(found) - 1 or natural > available:
             ratio = max(-1.0, line_ratio(natural, available, start, end))
             set_end = last                  # the spaces a break takes are not set
-            while set_end > first and flat.text[set_end - 1] == " ":
+            while set_end > cut and text[set_end - 1] == " ":
                 set_end -= 1
-            spaces = prefix.spaces[set_end] - prefix.spaces[first]
+            spaces = prefix.spaces[set_end] - prefix.spaces[cut]
             # Pango tracks every character, spaces included; WeasyPrint adds it once a box.
-            tracked = (prefix.letters[last] - prefix.letters[first] + spaces + end.hyphen
-                       + sum(1 for run in flat.runs if run.start < last and run.end > first))
+            inside = [run for run in flat.runs if run.start < last and run.end > cut]
+            tracked = (prefix.letters[last] - prefix.letters[cut] + spaces + end.hyphen
+                       + sum(1 if run.tracked else -(min(run.end, last) - max(run.start, cut))
+                             for run in inside))
             room = available - natural
-            if ratio >= 0 and tracked:
+            if ratio >= 0 and tracked > 0:
                 # A fifth to spare: justification fills what tracking leaves, never the reverse.
-                line.letter_spacing = min(ratio * glue.tracking,
+                # Never more than at ratio 1: a loose line's spaces take the rest, its letters
+                # stay letters (and text extraction still finds its words whole).
+                line.letter_spacing = min(min(ratio, 1.0) * glue.tracking,
                                           max(0.0, room - 0.05) / (1.2 * tracked))
-            elif ratio < 0 and spaces:
-                line.word_spacing = (available - natural) / spaces - 0.01
+            elif room < 0 and spaces:
+                line.word_spacing = room / spaces - 0.02
         lines.append(line)
-        previous = index
+        previous, tracking = index, line.letter_spacing
     return lines
 
 

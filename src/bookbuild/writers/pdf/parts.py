@@ -26,6 +26,7 @@ from bookbuild.progress import Progress
 from bookbuild.render.templates import render
 from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file, styles_dir
+from bookbuild.typeset import STATS, optimal_line_breaking
 from bookbuild.writers.pdf.geometry import Geometry
 
 log = logging.getLogger("bookbuild.pdf")
@@ -94,9 +95,8 @@ class PartRenderer:
         self.fetcher = ConfinedFetcher([styles_dir(), self.book.config.root])
         self.fonts = FontConfiguration()
         self.colour_profiles: dict[str, object] = {}     # filled by print.css's @color-profile
-        running_title = css_string(self.book.config.title)
-        self.base_css = (self.geometry.page_css()
-                         + f"@page :left {{ @top-center {{ content: {running_title}; }} }}\n")
+        # The running heads are strings each chapter sets (print.css, layout.running_heads).
+        self.base_css = self.geometry.page_css()
         # book.yaml's fallback fonts follow the style's faces in every font-family list.
         sheet = style_file("css", "print.css")
         config = self.book.config
@@ -122,7 +122,9 @@ class PartRenderer:
                         url_fetcher=self.fetcher)
         WEASY_LOG.on_page = self.progress.page_laid_out if self.progress else None
         try:
-            return document.render(stylesheets=stylesheets, font_config=self.fonts,
-                                   color_profiles=self.colour_profiles)
+            with optimal_line_breaking():
+                return document.render(stylesheets=stylesheets, font_config=self.fonts,
+                                       color_profiles=self.colour_profiles)
         finally:
             WEASY_LOG.on_page = None
+            log.debug("line breaking of %s: %s", template, dict(sorted(STATS.items())))
