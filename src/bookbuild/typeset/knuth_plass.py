@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 INFINITE = math.inf
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Candidate:
     """A place where a line may end. Widths in CSS px, cumulative from the paragraph's start.
 
@@ -64,7 +64,7 @@ class Rules:
                                         # so that it still tells a loose line from a looser one
 
 
-@dataclass
+@dataclass(slots=True)
 class _Node:
     index: int              # the candidate the line ended at
     line: int               # lines set so far

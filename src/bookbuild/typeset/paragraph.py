@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -146,24 +147,25 @@ def measure(flat: Flat, context: Any, breaks: list[int]) -> list[float]:
     The text is shaped as it will be set, with a word joiner at every break opportunity (all
     but a line's last become one): a joiner after a space stops the font's kerning of the
     space with the next letter, and widths must be those WeasyPrint will see."""
-    joined = set(breaks)
+    sorted_breaks = sorted(breaks)
     widths = [0.0] * len(flat.text)
     for run in flat.runs:
-        pieces, inserted = [], []
-        for index in range(run.start, run.end):
-            if index in joined:
-                pieces.append(WORD_JOINER)
-                inserted.append(True)
-            pieces.append(flat.text[index])
-            inserted.append(False)
-        shaped = advances("".join(pieces), run.box.style, context)
-        kept, carried = [], 0.0
-        for width, extra in zip(shaped, inserted, strict=True):
-            if extra:
-                carried += width        # a joiner in the next letter's cluster holds its width
-            else:
-                kept.append(width + carried)
-                carried = 0.0
+        # The joiners go before the breaks inside the run; each one's advance (0, or its
+        # share of a cluster) is given to the letter after it.
+        points = sorted_breaks[bisect_left(sorted_breaks, run.start):
+                               bisect_left(sorted_breaks, run.end)]
+        bounds = [run.start, *points, run.end]
+        text = WORD_JOINER.join(flat.text[a:b] for a, b in zip(bounds, bounds[1:], strict=False))
+        shaped = advances(text, run.box.style, context)
+        kept = shaped[:bounds[1] - bounds[0]]
+        at = len(kept)
+        for a, b in zip(bounds[1:], bounds[2:], strict=False):
+            joiner, at = shaped[at], at + 1
+            piece = shaped[at:at + b - a]
+            if piece:
+                piece[0] += joiner
+            kept.extend(piece)
+            at += b - a
         widths[run.start:run.end] = kept
     for index, width in flat.closing.items():
         if index:
@@ -245,50 +247,52 @@ class Glue:
     space_shrink: float
     tracking: float
 
-    def stretch(self, prefix: Prefix, index: int) -> float:
-        return prefix.spaces[index] * self.space_stretch + prefix.letters[index] * self.tracking
-
-    def shrink(self, prefix: Prefix, index: int) -> float:
-        return prefix.spaces[index] * self.space_shrink
-
 
 def candidates(flat: Flat, xs: list[float], prefix: Prefix, glue: Glue, breaks: list[int],
                hyphens: dict[int, float], rules: Rules) -> tuple[list[Candidate], list[int]]:
     """The break candidates (start and end included) and the text index of each."""
     text = flat.text
     words = prefix.words
+    stretch = [spaces * glue.space_stretch + letters * glue.tracking
+               for spaces, letters in zip(prefix.spaces, prefix.letters, strict=True)]
+    shrink = [spaces * glue.space_shrink for spaces in prefix.spaces]
 
-    def candidate(end: int, start: int, **more: Any) -> Candidate:
-        return Candidate(xs[end], xs[start], glue.stretch(prefix, end), glue.stretch(prefix, start),
-                         glue.shrink(prefix, end), glue.shrink(prefix, start), words[end],
-                         words[start], **more)
-
-    # A note call (a raised run) stays with the word before it: no line starts with one.
-    raised = {run.start for run in flat.runs if run.raised}
+    # The paragraph's start, a candidate at each break, and its end (Candidate's fields: x,
+    # x_next, stretch, stretch_next, shrink, shrink_next, words, words_next, extra, hyphen,
+    # penalty).
     lead = len(text) - len(text.lstrip(" "))
-    found = [candidate(0, lead)]
+    found = [Candidate(xs[0], xs[lead], stretch[0], stretch[lead], shrink[0], shrink[lead],
+                       words[0], words[lead])]
     where = [lead]
-    for index in sorted({*breaks, *hyphens}):
+    raised = {run.start for run in flat.runs if run.raised}
+    penalty = rules.hyphen_penalty
+    length = len(text)
+    breakable = set(breaks)
+    for index in sorted(breakable | hyphens.keys()):
         following = index
-        while following < len(text) and text[following] == " ":
+        while following < length and text[following] == " ":
             following += 1
         if text[following:following + 1] in NO_LINE_START or text.startswith("...", following):
             continue
         if index in raised and text[index - 1] != " ":
+            continue            # a note call stays with the word before it
+        if index not in breakable:              # a hyphenation point
+            found.append(Candidate(xs[index], xs[index], stretch[index], stretch[index],
+                                   shrink[index], shrink[index], words[index], words[index],
+                                   hyphens[index], True, penalty))
+            where.append(index)
             continue
         end = index
         while end > 0 and text[end - 1] == " ":
             end -= 1
-        if index in hyphens and index not in breaks:
-            found.append(candidate(index, index, extra=hyphens[index], hyphen=True,
-                                   penalty=rules.hyphen_penalty))
-        else:
-            compound = text[end - 1] in COMPOUND_HYPHENS
-            found.append(candidate(end, index, hyphen=compound,
-                                   penalty=rules.hyphen_penalty if compound else 0.0))
+        compound = text[end - 1] in COMPOUND_HYPHENS
+        found.append(Candidate(xs[end], xs[index], stretch[end], stretch[index], shrink[end],
+                               shrink[index], words[end], words[index], 0.0, compound,
+                               penalty if compound else 0.0))
         where.append(index)
     end = len(text.rstrip(" "))
-    found.append(candidate(end, end))
+    found.append(Candidate(xs[end], xs[end], stretch[end], stretch[end], shrink[end], shrink[end],
+                           words[end], words[end]))
     where.append(len(text))
     return found, where
 
@@ -344,13 +348,13 @@ def write_back(flat: Flat, breaks: list[int], lines: list[Line], hyphens: set[in
         else:
             inserts[index] = WORD_JOINER
     cuts = [line.cut for line in lines[1:]]
+    edits = sorted({*inserts, *replaced})
     styles: dict[tuple[int, float, float], Any] = {}
     for run in flat.runs:
         pieces = []
         bounds = [run.start] + [cut for cut in cuts if run.start < cut < run.end] + [run.end]
         for left, right in zip(bounds, bounds[1:], strict=False):
-            text = "".join(inserts.get(i, "") + replaced.get(i, flat.text[i])
-                           for i in range(left, right))
+            text = _edited(flat.text, left, right, edits, inserts, replaced)
             piece = run.box.copy_with_text(text)
             line = _line_at(lines, cuts, left)
             if not run.tracked:
@@ -363,12 +367,21 @@ def write_back(flat: Flat, breaks: list[int], lines: list[Line], hyphens: set[in
         run.parent.children = children
 
 
+def _edited(text: str, left: int, right: int, edits: list[int], inserts: dict[int, str],
+            replaced: dict[int, str]) -> str:
+    """text[left:right] with a string inserted before, or put in place of, some characters."""
+    pieces, at = [], left
+    for index in edits[bisect_left(edits, left):bisect_left(edits, right)]:
+        pieces.append(text[at:index])
+        pieces.append(inserts.get(index, "") + replaced.get(index, text[index]))
+        at = index + 1
+    pieces.append(text[at:right])
+    return "".join(pieces)
+
+
 def _line_at(lines: list[Line], cuts: list[int], index: int) -> Line:
-    found = lines[0]
-    for line, cut in zip(lines[1:], cuts, strict=True):
-        if cut <= index:
-            found = line
-    return found
+    """The line whose boxes hold the text at `index` (cuts[k] begins lines[k + 1]'s)."""
+    return lines[bisect_right(cuts, index)]
 
 
 def _style(style: Any, line: Line, copies: dict[tuple[int, float, float], Any]) -> Any:
