@@ -36,6 +36,7 @@ ZERO_WIDTH_SPACE = "\u200b"
 SPACES = " \u00a0"                  # the spaces WeasyPrint stretches when it justifies
 INVISIBLE = "\u2060\u00ad\u200b"      # no width, no tracking
 TRACKING_EM = 0.010                 # the most a letter's tracking moves at ratio 1, in em
+MAX_TRACKING_RATIO = 2.0            # and it moves no further than at ratio 2 (0.02 em)
 COMPOUND_HYPHENS = "-\u2010"
 NO_LINE_START = "\u2013\u2014\u2026"     # en dash, em dash, ellipsis
 
@@ -113,7 +114,10 @@ def _walk(box: Any, flat: Flat, tracked: bool, raised: bool) -> None:
                 raise Unsupported("preserved white space")
             start = len(flat.text)
             flat.text += child.text
-            flat.runs.append(Run(child, box, start, len(flat.text), tracked, raised))
+            # An address's segments (nowrap spans) are not tracked either: the gaps between
+            # their boxes would grow, and text extraction would read spaces into the address.
+            flat.runs.append(Run(child, box, start, len(flat.text),
+                                 tracked and child.style["white_space"] == "normal", raised))
         elif isinstance(child, boxes.InlineBox):
             at = len(flat.text)
             flat.opening[at] = flat.opening.get(at, 0.0) + _edges(child.style, "left")
@@ -482,9 +486,9 @@ def _lines(flat: Flat, prefix: Prefix, glue: Glue, listed: tuple[list[Candidate]
             room = available - natural
             if ratio >= 0 and tracked > 0:
                 # A fifth to spare: justification fills what tracking leaves, never the reverse.
-                # Never more than at ratio 1: a loose line's spaces take the rest, its letters
+                # Never more than at ratio 2: a loose line's spaces take the rest, its letters
                 # stay letters (and text extraction still finds its words whole).
-                line.letter_spacing = min(min(ratio, 1.0) * glue.tracking,
+                line.letter_spacing = min(min(ratio, MAX_TRACKING_RATIO) * glue.tracking,
                                           max(0.0, room - 0.05) / (1.2 * tracked))
             elif room < 0 and spaces:
                 line.word_spacing = room / spaces - 0.02
