@@ -99,7 +99,7 @@
       build();
     }
     var copy = found.node.cloneNode(true);
-    copy.querySelectorAll('.backlink, [role="doc-backlink"], [role="doc-pagebreak"]').forEach(
+    copy.querySelectorAll('.backlink, [role="doc-backlink"], [role~="doc-pagebreak"]').forEach(
       function (element) { element.remove(); });
     copy.removeAttribute("id");
     body.replaceChildren.apply(body, Array.prototype.slice.call(copy.childNodes));

@@ -8,12 +8,13 @@ chapter (HTML, EPUB) or one document (PDF).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from html import escape
 from html.parser import HTMLParser
 from typing import Any, Protocol
 
-from bookbuild.ast import Node, heading_text, stringify
+from bookbuild.ast import Node, heading_text, iter_nodes, stringify
 from bookbuild.parse.typography import QUOTES
 from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 
@@ -77,6 +78,10 @@ class HtmlRenderer:
         self.page_breaks = page_breaks or {}
         self._pending: list[tuple[int, str]] = []
         self._count = 0
+        # Markers that fell where a page break must not be marked (a heading, a link's text, a
+        # header cell, a caption: anything whose text is also an accessible name), waiting to be
+        # placed just outside it; see `_outside`.
+        self._held: list[str] | None = None
         # Quotation marks by primary language: the table the typography pass uses too.
         self.quotes = QUOTES.get(lang.split("-")[0].lower(), QUOTES["en"])
         self._blocks: dict[str, Callable[[Any], str]] = {
@@ -90,7 +95,7 @@ class HtmlRenderer:
             "BulletList": lambda c: f"<ul>\n{self._items(c)}</ul>\n",
             "DefinitionList": self._definition_list,
             "Header": self._header,
-            "HorizontalRule": lambda c: '<hr class="break"/>\n',
+            "HorizontalRule": lambda c: f'{self._due()}<hr class="break"/>\n',
             "Table": self._table,
             "Figure": self._figure,
             "Div": self._div,
@@ -172,8 +177,54 @@ class HtmlRenderer:
         return leftover
 
     def _marker(self, folio: str) -> str:
-        return (f'<span id="page-{attr_value(folio)}" class="page-break" role="doc-pagebreak"'
-                f'{self.epub_type("pagebreak")} title="{attr_value(folio)}"></span>')
+        """Where a print page begins. Assistive technology meets it as a page break named
+        "Page N" and nothing else: no text inside, and no `title` (it would be read as a
+        description). On the web `separator`, the role doc-pagebreak refines, follows it as the
+        fallback ARIA defines for tools that know no DPUB role (axe-core takes the span for a
+        generic one, on which a name is prohibited); in the EPUB, where Ace and reading
+        systems know DPUB, doc-pagebreak stands alone (Ace wants it to match epub:type). The
+        web edition's stylesheet shows `data-page` as a folio whose generated text has empty
+        alternative text, so that it never joins the words around it."""
+        value = attr_value(folio)
+        role = "doc-pagebreak" if self.epub else "doc-pagebreak separator"
+        return (f'<span id="page-{value}" class="page-break" role="{role}"'
+                f'{self.epub_type("pagebreak")} aria-label="Page {value}" data-page="{value}"></span>')
+
+    def _break(self, folio: str) -> str:
+        """The marker of a print page break met in the text: here, or held for later when the
+        text is inside something whose words are an accessible name."""
+        if self._held is not None:
+            self._held.append(self._marker(folio))
+            return ""
+        return self._marker(folio)
+
+    def _place(self, markers: list[str]) -> str:
+        """Markers held back from inside an element, placed just outside it (or held again when
+        that place is itself inside one)."""
+        if self._held is not None:
+            self._held.extend(markers)
+            return ""
+        return "".join(markers)
+
+    @contextmanager
+    def _outside(self) -> Iterator[list[str]]:
+        """Render an element whose text must carry no page marker (a heading's accessible name
+        is its text: a marker in it would be read as "Page 3 Chapter One"); the markers that fall
+        inside are collected in the list yielded, for the caller to `_place` outside."""
+        saved, held = self._held, list[str]()
+        self._held = held
+        try:
+            yield held
+        finally:
+            self._held = saved
+
+    def _due(self) -> str:
+        """Markers for breaks already reached when a block without a place for them inside (a
+        rule, a table, a figure) begins: the print page begins with that block."""
+        markers = []
+        while self._pending and self._pending[0][0] <= self._count:
+            markers.append(self._marker(self._pending.pop(0)[1]))
+        return self._place(markers)
 
     def _str(self, value: str) -> str:
         # A bare address in the text (pandoc leaves it a Str) breaks only where Chicago allows.
@@ -190,7 +241,7 @@ class HtmlRenderer:
         if self._pending:
             words = sum(1 for char in url if _is_word(char))
             while self._pending and self._count + words > self._pending[0][0]:
-                markers += self._marker(self._pending.pop(0)[1])
+                markers += self._break(self._pending.pop(0)[1])
             self._count += words
         return markers
 
@@ -207,7 +258,7 @@ class HtmlRenderer:
                 while word_start > start and _is_word(value[word_start - 1]):
                     word_start -= 1
                 out.append(text(value[start:word_start]))
-                out.append(self._marker(self._pending.pop(0)[1]))
+                out.append(self._break(self._pending.pop(0)[1]))
                 start = word_start
             self._count += 1
         out.append(text(value[start:]))
@@ -246,7 +297,7 @@ class HtmlRenderer:
         # A tight list item is one Plain block: keep it on one line, without <p>.
         if len(blocks) == 1 and blocks[0]["t"] == "Plain":
             return self.inlines(blocks[0]["c"])
-        return "\n" + self.blocks(blocks)
+        return "\n" + self.blocks(blocks) if blocks else ""
 
     def _ordered_list(self, c: Any) -> str:
         (start, style, _), items = c
@@ -270,7 +321,11 @@ class HtmlRenderer:
             # No word joiner (parse/spacing.py) in a bookmark: viewers would show it as a box.
             words = " ".join("".join(_plain(heading_text(inlines))).replace("\u2060", "").split())
             bookmark = f' data-bookmark="{attr_value(words)}"'
-        return f"<h{level}{self.attributes(attr)}{bookmark}>{self.inlines(inlines)}</h{level}>\n"
+        # A page that begins in a heading begins before it: a marker inside would join the
+        # heading's accessible name ("Page 1 Revolution Destroyed").
+        with self._outside() as held:
+            words = self.inlines(inlines)
+        return f"{self._place(held)}<h{level}{self.attributes(attr)}{bookmark}>{words}</h{level}>\n"
 
     def _div(self, c: Any) -> str:
         attr, blocks = c
@@ -278,8 +333,15 @@ class HtmlRenderer:
 
     def _figure(self, c: Any) -> str:
         attr, (_, caption), blocks = c
-        caption_html = f"<figcaption>{self._caption(caption)}</figcaption>\n" if caption else ""
-        return f"<figure{self.attributes(attr)}>\n{self.blocks(blocks)}{caption_html}</figure>\n"
+        opening = self._due()
+        body = self.blocks(blocks)
+        caption_html = ""
+        if caption:
+            # The caption is the figure's accessible name: a break in it is marked before it.
+            with self._outside() as held:
+                words = self._caption(caption)
+            caption_html = f"{self._place(held)}<figcaption>{words}</figcaption>\n"
+        return f"{opening}<figure{self.attributes(attr)}>\n{body}{caption_html}</figure>\n"
 
     def _caption(self, blocks: Any) -> str:
         if len(blocks) == 1 and blocks[0]["t"] in ("Plain", "Para"):
@@ -288,42 +350,64 @@ class HtmlRenderer:
 
     def _table(self, c: Any) -> str:
         attr, (_, caption), colspecs, head, bodies, foot = c
+        opening = self._due()
         parts = [f"<table{self.attributes(attr)}>\n"]
         if caption:
-            parts.append(f"<caption>{self._caption(caption)}</caption>\n")
+            # The caption names the table: a page that begins in it begins before the table.
+            with self._outside() as held:
+                parts.append(f"<caption>{self._caption(caption)}</caption>\n")
+            opening += self._place(held)
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
-        if head[1]:
-            parts.append("<thead>\n" + self._rows(head[1], "th", aligns) + "</thead>\n")
+        # A marker that falls in a header cell (whose words name the cells it heads) waits for
+        # the next data cell, or for the end of the table.
+        carried: list[str] = []
+        header = _header_rows(head[1])
+        if header:
+            parts.append("<thead>\n" + self._rows(header, "th", aligns, carried) + "</thead>\n")
         for body in bodies:
             _, row_head_columns, intermediate, rows = body
-            parts.append("<tbody>\n" + self._rows(intermediate, "th", aligns)
-                         + self._rows(rows, "td", aligns, row_head_columns) + "</tbody>\n")
+            parts.append("<tbody>\n" + self._rows(_header_rows(intermediate), "th", aligns, carried)
+                         + self._rows(rows, "td", aligns, carried, row_head_columns) + "</tbody>\n")
         if foot[1]:
-            parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns) + "</tfoot>\n")
+            parts.append("<tfoot>\n" + self._rows(foot[1], "td", aligns, carried) + "</tfoot>\n")
         parts.append("</table>\n")
         if self.scroll_tables:
             label = attr_value("Table: " + stringify(caption) if caption else "Table")
             parts.insert(0, f'<div class="table-scroll" role="region" tabindex="0" aria-label="{label}">\n')
             parts.append("</div>\n")
-        return "".join(parts)
+        return opening + "".join(parts) + self._place(carried)
 
-    def _rows(self, rows: Any, tag: str, aligns: list[str | None],
+    def _rows(self, rows: Any, tag: str, aligns: list[str | None], carried: list[str],
               head_columns: int = 0) -> str:
         out = []
         for row_attr, cells in rows:
             html_cells = []
             column = 0
             for i, (cell_attr, align, rowspan, colspan, blocks) in enumerate(cells):
-                cell_tag = "th" if tag == "th" or i < head_columns else "td"
+                # A blank cell heads nothing (the corner above a column of row labels): a data
+                # cell, or it would be a header without a name (Ace's empty-table-header).
+                heads = (tag == "th" or i < head_columns) and not _blank(blocks)
+                cell_tag = "th" if heads else "td"
                 spans = (f' rowspan="{rowspan}"' if rowspan > 1 else "") + \
                         (f' colspan="{colspan}"' if colspan > 1 else "")
                 alignment = _ALIGN.get(align["t"]) or (aligns[column] if column < len(aligns) else None)
                 style = f' style="text-align: {alignment}"' if alignment else ""
                 html_cells.append(f"<{cell_tag}{self.attributes(cell_attr)}{spans}{style}>"
-                                  f"{self._item(blocks)}</{cell_tag}>")
+                                  f"{self._cell(blocks, heads, carried)}</{cell_tag}>")
                 column += colspan
             out.append(f"<tr{self.attributes(row_attr)}>" + "".join(html_cells) + "</tr>\n")
         return "".join(out)
+
+    def _cell(self, blocks: Any, heads: bool, carried: list[str]) -> str:
+        """A cell's content; a header cell's markers are carried to the next data cell."""
+        if heads:
+            with self._outside() as held:
+                content = self._item(blocks)
+            carried.extend(held)
+            return content
+        waiting = self._place(carried[:])
+        carried.clear()
+        return waiting + self._item(blocks)
 
     # -- inlines -------------------------------------------------------------------------------
 
@@ -347,7 +431,11 @@ class HtmlRenderer:
             # `a` itself is the `.url` element, its text still exactly the address.
             return (f'{self._url_markers(shown)}<a{self.attributes(attr, ("url",))} '
                     f'href="{attr_value(href)}"{title_attr}>{url_markup(shown)}</a>')
-        return f'<a{self.attributes(attr)} href="{attr_value(href)}"{title_attr}>{self.inlines(inlines)}</a>'
+        # A link's words are its accessible name: a page that begins in them begins before it.
+        with self._outside() as held:
+            words = self.inlines(inlines)
+        link = f'<a{self.attributes(attr)} href="{attr_value(href)}"{title_attr}>{words}</a>'
+        return self._place(held) + link
 
     def _code(self, c: Any) -> str:
         attr, value = c
@@ -447,6 +535,17 @@ def _link_address(inlines: list[Node], href: str) -> str | None:
     if is_url(shown) or (_SCHEME.match(href) and shown in (href, href.removeprefix("mailto:"))):
         return shown
     return None
+
+
+def _header_rows(rows: Any) -> Any:
+    """Header rows that head something: a row of blank cells is no header at all (pandoc's
+    readers drop one; a filter or another reader may not)."""
+    return [row for row in rows if not all(_blank(cell[4]) for cell in row[1])]
+
+
+def _blank(blocks: Any) -> bool:
+    """Whether a cell shows nothing: no words, no image."""
+    return not stringify(blocks) and not any(n["t"] == "Image" for n in iter_nodes(blocks))
 
 
 def _is_word(char: str) -> bool:

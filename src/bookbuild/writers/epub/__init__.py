@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 from ebooklib import epub
 
@@ -26,6 +27,7 @@ from bookbuild.writers.fonts import code_text, font_faces_css, subset_fonts
 from bookbuild.writers.links import PageLinks
 
 XHTML = "application/xhtml+xml"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 STYLESHEETS = ("fonts.css", "book.css")
 IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
                ".gif": "image/gif", ".svg": "image/svg+xml", ".webp": "image/webp"}
@@ -71,8 +73,8 @@ class EpubWriter:
         package.spine = spine
 
         raw = io.BytesIO()
-        writer = epub.EpubWriter(raw, package, {"epub2_guide": False, "epub3_landmark": False,
-                                                "mtime": context.datetime.replace(tzinfo=None)})
+        writer = _Writer(raw, package, {"epub2_guide": False, "epub3_landmark": False,
+                                        "mtime": context.datetime.replace(tzinfo=None)})
         writer.process()
         writer.write()
         path.write_bytes(reproducible_zip(raw.getvalue(), context.datetime))
@@ -96,6 +98,16 @@ class EpubWriter:
             added.add(href)
             media_type = IMAGE_TYPES.get(image.path.suffix.lower(), "application/octet-stream")
             package.add_item(_item(f"image-{number}", href, media_type, image.path.read_bytes()))
+
+
+class _Writer(epub.EpubWriter):
+    """ebooklib's writer, with the book's language on the package document: its metadata
+    (titles, names, the accessibility summary) is in that language too, and without
+    `xml:lang` a reading system cannot know it (EPUB 3.3, 5.4.1.1; Ace's epub-lang)."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set(XML_LANG, self.book.language)
+        super()._write_opf_file(root)
 
 
 def _item(uid: str, name: str, media_type: str, content: bytes,

@@ -19,6 +19,7 @@ from bookbuild.render.templates import render
 from bookbuild.render.view import EditionView, NoteView
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.html.assets import copy_assets
+from bookbuild.writers.html.describe import book_description, chapter_description, section_description
 from bookbuild.writers.html.search import search_index
 from bookbuild.writers.links import PageLinks, copy_images
 
@@ -62,7 +63,8 @@ class HtmlWriter:
             html = _render_page(view, links, page, _neighbour(previous), _neighbour(following))
             pages[index] = Page(page.name, page.title, html)
             (path / page.name).write_text(html, encoding="utf-8")
-        search = render("html/search.html", view=view, previous=None, next=None)
+        search = render("html/search.html", view=view, previous=None, next=None,
+                        description=section_description(book.config, "Search the text of"))
         (path / "search.html").write_text(search, encoding="utf-8")
         texts = [page.html for page in pages] + [search]
         copy_assets(path, "".join(texts), book.config)
@@ -89,16 +91,21 @@ def _neighbour(page: Page | None) -> Neighbour | None:
 
 def _render_page(view: EditionView, links: PageLinks, page: Page, previous: Neighbour | None,
                  following: Neighbour | None) -> str:
+    config = view.config
     common = {"view": view, "previous": previous, "next": following}
     if page.name == "index.html":
-        return render("html/index.html", entries=view.contents(), **common)
+        return render("html/index.html", entries=view.contents(),
+                      description=book_description(config), **common)
     if page.name == links.page("notes"):
-        return render("html/notes.html", **common)
+        return render("html/notes.html", description=section_description(config, "The notes to"),
+                      **common)
     if page.name == links.page("bibliography"):
-        return render("html/bibliography.html", **common)
+        return render("html/bibliography.html",
+                      description=section_description(config, "The works cited in"), **common)
     chapter = _chapter_of(view.book, page.name, links)
     return render("html/chapter.html", chapter=chapter, body=view.chapter_html(chapter),
-                  previews=_previews(view, chapter), **common)
+                  previews=_previews(view, chapter),
+                  description=chapter_description(config, chapter), **common)
 
 
 def _chapter_of(book: Book, name: str, links: PageLinks) -> Chapter:

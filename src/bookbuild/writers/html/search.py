@@ -17,7 +17,8 @@ from lxml import html
 _PASSAGES = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "dt", "dd", "th", "td",
              "figcaption", "caption", "pre"}
 # Not part of the passage's text: note calls, back links, print page numbers.
-_SKIP = "contains(concat(' ', @class, ' '), ' noteref ') or @role='doc-backlink' or @role='doc-pagebreak'"
+_SKIP = ("contains(concat(' ', @class, ' '), ' noteref ') or @role='doc-backlink' "
+         "or contains(concat(' ', @role, ' '), ' doc-pagebreak ')")
 
 
 def search_index(pages: list[tuple[str, str, str]]) -> str:
