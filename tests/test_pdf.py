@@ -277,7 +277,7 @@ def test_ten_days_epub_carries_the_print_pages(ten_days: Path) -> None:
     labels = nav.xpath("//*[@*[local-name()='type']='page-list']//*[local-name()='a']/text()")
     numbers = [int(label) for label in labels]
     assert len(numbers) > 400 and numbers[0] == 1 and numbers == sorted(set(numbers))
-    assert "printPageNumbers" in opf and "source-of" in opf
+    assert "pageNavigation" in opf and "pageBreakMarkers" in opf and "source-of" in opf
 
 
 def test_preflight_command(essay: Path, tmp_path: Path) -> None:

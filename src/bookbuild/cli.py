@@ -26,7 +26,7 @@ from bookbuild.progress import Progress
 from bookbuild.proofread import ReadError, proofread
 from bookbuild.proofread.sheets import write_sheets
 from bookbuild.serve import ServeError, serve
-from bookbuild.verify import EDITIONS, verify
+from bookbuild.verify import EDITIONS, OPTIONAL, verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 
 EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -141,9 +141,10 @@ def _parser() -> argparse.ArgumentParser:
         "verify", parents=[common], help="prove the editions hold the same notes")
     verify_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                                help="where the editions are (default: dist)")
-    verify_parser.add_argument("--format", type=_verified, default=EDITIONS, metavar="LIST",
-                               help="editions to read back, comma-separated: epub,html,pdf "
-                               "(default: all three; a missing one fails)")
+    verify_parser.add_argument("--format", type=_verified, default=None, metavar="LIST",
+                               help="editions to read back, comma-separated: epub,html,pdf,"
+                               "reader-pdf (default: the first three, a missing one fails, and "
+                               "the reader PDF if it is there)")
     verify_parser.set_defaults(run=_verify)
 
     serve_parser = commands.add_parser(
@@ -169,10 +170,10 @@ def _formats(value: str) -> list[str]:
 
 def _verified(value: str) -> tuple[str, ...]:
     names = tuple(name.strip().upper() for name in value.split(",") if name.strip())
-    unknown = [name.lower() for name in names if name not in EDITIONS]
+    unknown = [name.lower() for name in names if name not in EDITIONS + OPTIONAL]
     if unknown or not names:
         raise argparse.ArgumentTypeError(f"unknown edition {', '.join(unknown) or value!r}; "
-                                         "choose from epub,html,pdf")
+                                         "choose from epub,html,pdf,reader-pdf")
     return names
 
 

@@ -4,6 +4,8 @@ Every edition must have every note of the model, in the model's order, with the 
 gave it and the same text, and every note call and note must link to the other. Texts are
 compared word for word (letters and digits: the print edition hyphenates and breaks lines);
 EPUB and web editions, written from the same markup, must agree character for character.
+The reader PDF (`--format reader-pdf`) is read like the print PDF, and its structure tree as
+assistive technology reads it (`tagged`).
 """
 
 from __future__ import annotations
@@ -17,13 +19,24 @@ from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.model import Book, Note
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
 from bookbuild.verify.structure import Problem
+from bookbuild.verify.tagged import check_reader_pdf
 
 CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
          "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
          "edition-missing": Severity.ERROR, "edition-link": Severity.ERROR,
          "edition-id": Severity.ERROR, "edition-other-book": Severity.ERROR}
-READERS = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf}
-EDITIONS = tuple(READERS)
+READER_PDF = "READER-PDF"
+
+
+def _read_reader_pdf(path: Path) -> Edition:
+    return read_pdf(path, "reader PDF")
+
+
+READERS = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf, READER_PDF: _read_reader_pdf}
+# What `verify` reads back unless told: the default editions, and the reader PDF when there is
+# one (it is not built by default).
+EDITIONS = ("EPUB", "HTML", "PDF")
+OPTIONAL = (READER_PDF,)
 
 
 @dataclass
@@ -59,14 +72,19 @@ def _plain(text: str) -> str:
 
 def edition_paths(book: Book, out: Path) -> dict[str, Path]:
     return {"EPUB": out / f"{book.config.slug}.epub", "HTML": out / "html",
-            "PDF": out / f"{book.config.slug}.pdf"}
+            "PDF": out / f"{book.config.slug}.pdf",
+            READER_PDF: out / f"{book.config.slug}-reader.pdf"}
 
 
-def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
-    """Read back the editions `names` ("EPUB", "HTML", "PDF") from `out`; one that is missing
-    is an error, since it was asked for."""
+def verify(book: Book, out: Path, names: tuple[str, ...] | None = None) -> Report:
+    """Read back the editions `names` ("EPUB", "HTML", "PDF", "READER-PDF") from `out`; one
+    that is missing is an error, since it was asked for. By default: EPUB, HTML and PDF, and
+    the reader PDF if it is there."""
     report = Report(notes=len(book.notes))
-    for name, path in edition_paths(book, out).items():
+    paths = edition_paths(book, out)
+    if names is None:
+        names = EDITIONS + tuple(name for name in OPTIONAL if paths[name].exists())
+    for name, path in paths.items():
         if name not in names:
             continue
         build = (f"'bookbuild build --manuscript {book.config.root} --out {out} --format "
@@ -85,6 +103,8 @@ def verify(book: Book, out: Path, names: tuple[str, ...] = EDITIONS) -> Report:
             continue
         report.editions.append(edition)
         _check(report, book, edition)
+        if name == READER_PDF:
+            report.findings.extend(check_reader_pdf(book, path))
     _compare_screen_editions(report, book)
     return report
 
@@ -200,4 +220,4 @@ def _excerpt(text: str, size: int = 60) -> str:
     return text if len(text) <= size else text[:size - 1] + "…"
 
 
-__all__ = ["EDITIONS", "ReadNote", "Report", "check_edition", "verify"]
+__all__ = ["EDITIONS", "OPTIONAL", "READER_PDF", "ReadNote", "Report", "check_edition", "verify"]

@@ -124,10 +124,11 @@ def read_html(folder: Path) -> Edition:
     return edition
 
 
-def read_pdf(path: Path) -> Edition:
+def read_pdf(path: Path, name: str = "PDF") -> Edition:
     """Notes start at their named destinations (note-<seq>); a note ends where the next
-    destination on its pages begins. Running heads and folios are outside the text block."""
-    edition = Edition("PDF")
+    destination on its pages begins. Running heads and folios are outside the text block.
+    `name` is the edition's, as messages give it (the print PDF's or the reader PDF's)."""
+    edition = Edition(name)
     reader = PdfReader(str(path))
     edition.title = _squeeze(str(reader.metadata.get("/Title") or "") if reader.metadata else "")
     pages = list(reader.pages)

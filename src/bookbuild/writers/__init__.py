@@ -15,7 +15,7 @@ from bookbuild.writers.pdf.variants import VARIANTS
 # In the order they run: the print edition first, because laying it out records the print page
 # numbers that the EPUB and HTML editions carry.
 WRITERS: tuple[Writer, ...] = (PdfWriter(VARIANTS["pdf"]), EpubWriter(), HtmlWriter(),
-                               PdfWriter(VARIANTS["proof"]))
+                               PdfWriter(VARIANTS["proof"]), PdfWriter(VARIANTS["reader-pdf"]))
 DEFAULT_FORMATS = ["pdf", "epub", "html"]
 
 

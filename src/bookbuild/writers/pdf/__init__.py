@@ -1,4 +1,5 @@
-"""Write stage, PDF: the print edition (PDF/X for printers) and its proof variant.
+"""Write stage, PDF: the print edition (PDF/X for printers), its proof variant, and the reader
+PDF (tagged, PDF/UA-1, in sRGB).
 
 The writer is a thin front: the layout (`layout`) and the preflight load WeasyPrint and pypdf
 only when a PDF is actually written or checked, so that `check`, `serve` and the screen editions
@@ -32,10 +33,16 @@ class PdfWriter:
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
         """The preflight (the finished file read back as a printer would), then the notes read
-        back as `bookbuild verify` does: every note, its number, text and links both ways."""
+        back as `bookbuild verify` does: every note, its number, text and links both ways. The
+        reader PDF's structure tree is read back instead of the preflight."""
         from bookbuild.checks.glyphs import place_of_character
         from bookbuild.preflight import preflight
         from bookbuild.verify import check_edition
+        if self.variant.reader:
+            # Not for a printer: no preflight. Read as a screen reader reads it instead.
+            from bookbuild.verify import READER_PDF
+            from bookbuild.verify.tagged import check_reader_pdf
+            return check_reader_pdf(book, path) + check_edition(book, READER_PDF, path)
         report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
                            crop_marks=self.variant.crop_marks,
                            locate=lambda char: place_of_character(book, char))

@@ -11,6 +11,10 @@ of the file, and not always the same bytes from one process to the next), so eac
 laid out in parts would carry a different copy; the file's own bytes go in instead, and `join`
 keeps one copy. The page labels: viewers show the folios (i, ii... in the front matter, 1, 2...
 from the text's first page), not the page's place in the file (ISO 32000-1 12.4.2).
+
+The reader PDF is not for a printer: its output intent is sRGB (the profile's own bytes, from
+WeasyPrint), and its structure tree is finished here (`tree`), the link areas dropped above
+taken out of it.
 """
 
 from __future__ import annotations
@@ -25,16 +29,21 @@ from urllib.parse import unquote, urlsplit
 import pydyf
 
 from bookbuild.writers.pdf.geometry import Geometry
+from bookbuild.writers.pdf.tagging import Structure
+from bookbuild.writers.pdf.tree import finish_tree
 
 OUTPUT_CONDITION = "CGATS TR 001"
 REGISTRY = "http://www.color.org"
+SRGB = "sRGB IEC61966-2.1"
 
 
 def finisher(shape: Geometry, crop_marks: bool, document_id: str,
-             folios: list[str] | None = None) -> Callable[[Any, pydyf.PDF], None]:
+             folios: list[str] | None = None,
+             structure: Structure | None = None) -> Callable[[Any, pydyf.PDF], None]:
     """`document_id` replaces the random XMP document ID, so that builds are reproducible;
     `folios`, the folio of each page ("" where none is printed), give the page labels of a
-    whole book (a part of one written for `join` has none)."""
+    whole book (a part of one written for `join` has none). `structure`, for the reader PDF
+    (tagged and in sRGB), is what `tagging.tagged_for_readers` recorded as WeasyPrint wrote."""
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
@@ -49,22 +58,56 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str,
             _boxes(page, recto=index % 2 == 0, bleed=shape.bleed, crop_marks=crop_marks)
             if crop_marks:
                 _crop_marks(pdf, page, shape.bleed, shape.slug)
-        _tag_rgb_images(pdf)
-        _embed_profile_files(document, pdf)
         if folios:
-            nums = pydyf.Array()
-            for index, style, start in label_ranges(folios):
-                label = pydyf.Dictionary({"S": f"/{style}"})
-                if start != 1:
-                    label["St"] = start
-                nums.extend([index, label])
-            pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
-        for intent in pdf.catalog.get("OutputIntents", ()):
-            intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
-            intent["RegistryName"] = pydyf.String(REGISTRY)
-            intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
-            intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
+            _page_labels(pdf, folios)
+        if structure is None:
+            _tag_rgb_images(pdf, None)
+            _embed_profile_files(document, pdf)
+            _cmyk_intent(pdf)
+            return
+        # The reader PDF: sRGB for images and the output intent, and the structure tree.
+        srgb = _srgb_profile(pdf)
+        _tag_rgb_images(pdf, srgb)
+        _srgb_intent(pdf, srgb)
+        finish_tree(pdf, structure)
     return finish
+
+
+def _page_labels(pdf: pydyf.PDF, folios: list[str]) -> None:
+    nums = pydyf.Array()
+    for index, style, start in label_ranges(folios):
+        label = pydyf.Dictionary({"S": f"/{style}"})
+        if start != 1:
+            label["St"] = start
+        nums.extend([index, label])
+    pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": nums})
+
+
+def _cmyk_intent(pdf: pydyf.PDF) -> None:
+    for intent in pdf.catalog.get("OutputIntents", ()):
+        intent["OutputConditionIdentifier"] = pydyf.String(OUTPUT_CONDITION)
+        intent["RegistryName"] = pydyf.String(REGISTRY)
+        intent["OutputCondition"] = pydyf.String("Offset printing on coated paper (SWOP)")
+        intent["Info"] = pydyf.String("bookbuild CMYK profile, CGATS TR 001 (SWOP) compatible")
+
+
+def _srgb_profile(pdf: pydyf.PDF) -> pydyf.Stream:
+    """The sRGB profile WeasyPrint ships, as its file's bytes (LittleCMS's rewrite of it may
+    differ from one process to the next: builds would not be reproducible)."""
+    profile_data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
+    profile = pydyf.Stream([profile_data], pydyf.Dictionary({"N": 3}))
+    pdf.add_object(profile)
+    return profile
+
+
+def _srgb_intent(pdf: pydyf.PDF, profile: pydyf.Stream) -> None:
+    """The colours are meant for a screen: an sRGB output intent (the one PDF/A uses; the file
+    claims no PDF/A conformance), never the printer's CMYK one."""
+    intent = pydyf.Dictionary({
+        "Type": "/OutputIntent", "S": "/GTS_PDFA1",
+        "OutputConditionIdentifier": pydyf.String(SRGB), "RegistryName": pydyf.String(REGISTRY),
+        "Info": pydyf.String(SRGB), "DestOutputProfile": profile.reference})
+    pdf.catalog["OutputIntents"] = pydyf.Array([intent])
 
 
 _ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
@@ -160,15 +203,15 @@ def _inside(rect: tuple[float, float, float, float], box: tuple[float, float, fl
             and rect[3] <= box[3] + 0.01)
 
 
-def _tag_rgb_images(pdf: pydyf.PDF) -> None:
-    """PDF/X allows RGB images only with a profile: WeasyPrint writes DeviceRGB, we say sRGB."""
+def _tag_rgb_images(pdf: pydyf.PDF, profile: pydyf.Stream | None) -> None:
+    """PDF/X allows RGB images only with a profile: WeasyPrint writes DeviceRGB, we say sRGB
+    (with `profile`, or a copy of WeasyPrint's sRGB profile added for them)."""
     images = [obj for obj in pdf.objects if isinstance(obj, pydyf.Stream)
               and obj.extra.get("Subtype") == "/Image" and obj.extra.get("ColorSpace") == "/DeviceRGB"]
     if not images:
         return
-    profile_data = (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()
-    profile = pydyf.Stream([profile_data], pydyf.Dictionary({"N": 3}))
-    pdf.add_object(profile)
+    if profile is None:
+        profile = _srgb_profile(pdf)
     for image in images:
         image.extra["ColorSpace"] = pydyf.Array(["/ICCBased", profile.reference])
 

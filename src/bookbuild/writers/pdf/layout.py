@@ -35,6 +35,7 @@ from bookbuild.writers.pdf.finish import finisher
 from bookbuild.writers.pdf.geometry import Geometry, estimate_pages, geometry
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.tagging import tagged_for_readers
 from bookbuild.writers.pdf.variants import Variant
 
 
@@ -71,14 +72,17 @@ class Layout:
 
 def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
     """Lay the book out and write it to `path` as `variant`: in parts, in parallel, when the
-    book has several chapters and the machine several cores."""
+    book has several chapters and the machine several cores. The reader PDF is laid out in one
+    process and written in one go, so that its structure tree is one tree (`tagging`): the
+    parts' trees joined would need every page's and link's key in the parent tree renumbered,
+    and the IDs of table headers, which WeasyPrint numbers per file, made unique."""
     config = book.config
-    bleed = variant.always_bleed or config.bleed
+    bleed = variant.bleed(config.bleed)
     words = sum(len(c.words.words) for c in book.chapters)
     note_words = sum(len(c.note_words.words) for c in book.chapters) + 25 * len(book.notes)
     shape = geometry(config, estimate_pages(words, note_words, config), bleed, variant.crop_marks)
     from bookbuild.writers.pdf.split import plan_parts, write_in_parts
-    plan = plan_parts(book, context.jobs)
+    plan = plan_parts(book, 1 if variant.reader else context.jobs)
     if len(plan) > 1:
         with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as work:
             pages = write_in_parts(book, path, context, variant, shape, plan, Path(work))
@@ -113,14 +117,21 @@ def _write(book: Book, layout: Layout, path: Path, context: WriteContext, varian
             context.laid_out(layout.print_pages)
     document = layout.first.copy(layout.pages)
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{config.slug}:{variant.name}"))
-    document.write_pdf(str(path), pdf_variant=variant.pdf_variant,
-                       finisher=finisher(shape, variant.crop_marks, document_id, layout.folios))
+    if not variant.reader:
+        document.write_pdf(str(path), pdf_variant=variant.pdf_variant,
+                           finisher=finisher(shape, variant.crop_marks, document_id, layout.folios))
+        return
+    with tagged_for_readers(document.pages) as structure:
+        document.write_pdf(str(path), pdf_variant=variant.pdf_variant,
+                           finisher=finisher(shape, variant.crop_marks, document_id, layout.folios,
+                                             structure))
 
 
 def lay_out(book: Book, shape: Geometry, context: WriteContext, variant: Variant) -> Layout:
     """Lay out the text as one document, then the back matter, then the front matter."""
     view = pdf_view(book)
-    parts = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress)
+    parts = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress,
+                         reader=variant.reader)
     pad = parts.render("pdf/pad.html")
     text = parts.render("pdf/main.html", chapters=text_chapters(view, book.chapters))
     text_pages = read_pages(text)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +29,7 @@ from bookbuild.render.view import EditionView
 from bookbuild.resources import style_file, styles_dir
 from bookbuild.typeset import STATS, optimal_line_breaking
 from bookbuild.writers.pdf.geometry import Geometry
+from bookbuild.writers.pdf.tagging import spaces_at_line_ends
 
 log = logging.getLogger("bookbuild.pdf")
 
@@ -90,6 +92,7 @@ class PartRenderer:
     crop_marks: bool
     timestamp: str
     progress: Progress | None = None
+    reader: bool = False        # the reader PDF: in sRGB (reader.css), not in CMYK
 
     def __post_init__(self) -> None:
         self.fetcher = ConfinedFetcher([styles_dir(), self.book.config.root])
@@ -102,9 +105,18 @@ class PartRenderer:
         config = self.book.config
         faces = fallback_faces_css(config, {f.file_name: f'url("{f.path.as_uri()}")'
                                             for f in fallbacks(config)})
+        # The reader PDF's colours are sRGB (reader.css, after print.css): print.css's CMYK
+        # profile is read into a table of its own, so that it is neither embedded nor the
+        # output intent.
+        profiles: dict[str, object] = {} if self.reader else self.colour_profiles
         self.print_css = CSS(string=with_fallbacks(sheet.read_text(encoding="utf-8"), config) + faces,
                              base_url=sheet.as_uri(), font_config=self.fonts,
-                             url_fetcher=self.fetcher, color_profiles=self.colour_profiles)
+                             url_fetcher=self.fetcher, color_profiles=profiles)
+        self.stylesheets = [self.print_css]
+        if self.reader:
+            screen = style_file("css", "reader.css")
+            self.stylesheets.append(CSS(filename=str(screen), font_config=self.fonts,
+                                        url_fetcher=self.fetcher))
 
     def release(self) -> None:
         """Remove the folder where WeasyPrint keeps the fonts of @font-face rules (3-8 MB a
@@ -117,12 +129,12 @@ class PartRenderer:
     def render(self, template: str, first_folio: int = 1, **context: object) -> Document:
         html = render(template, view=self.view, timestamp=self.timestamp, **context)
         extra = self.base_css + f"@page :first {{ counter-reset: page {first_folio}; }}\n"
-        stylesheets = [self.print_css, CSS(string=extra, font_config=self.fonts)]
+        stylesheets = [*self.stylesheets, CSS(string=extra, font_config=self.fonts)]
         document = HTML(string=html, base_url=self.book.config.root.as_uri() + "/",
                         url_fetcher=self.fetcher)
         WEASY_LOG.on_page = self.progress.page_laid_out if self.progress else None
         try:
-            with optimal_line_breaking():
+            with optimal_line_breaking(), spaces_at_line_ends() if self.reader else nullcontext():
                 return document.render(stylesheets=stylesheets, font_config=self.fonts,
                                        color_profiles=self.colour_profiles)
         finally:
