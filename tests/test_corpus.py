@@ -88,8 +88,10 @@ CORPUS_FINDINGS = {
 def test_check_reports_the_real_repetitions(name: str) -> None:
     result = bookbuild("check", "--manuscript", corpus_book(name), "--format", "json")
     report = json.loads(result.stdout)
+    errors = [f for f in report["findings"] if f["severity"] == "error"]
     found = [(f["file"], f["line"], f["related"][0]["file"], f["related"][0]["line"])
-             for f in report["findings"]]
+             for f in errors]
     assert found == CORPUS_FINDINGS[name]
-    assert {f["code"] for f in report["findings"]} == {"duplicate-passage"}
+    # the copy-editing checks only warn: the repeats are the only errors
+    assert {f["code"] for f in errors} == {"duplicate-passage"}
     assert result.code == 1

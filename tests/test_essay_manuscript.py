@@ -100,7 +100,9 @@ def test_the_seed_text_is_all_there(book) -> None:  # type: ignore[no-untyped-de
 
     def words(text: str) -> str:
         text = re.sub(r"\([^()]*\b(?:pp?\.|see |Genocides|Moscow, 1937)[^()]*\)", " ", text)
-        return " ".join(re.findall(r"\w+", text.replace("and and", "and").casefold()))
+        # the copy-edits made to the seed: a doubled word, one -ize in an -ise book
+        text = text.replace("and and", "and").replace("characterization", "characterisation")
+        return " ".join(re.findall(r"\w+", text.casefold()))
 
     book_words = words(body)
     for paragraph in essay.split("\n\n"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from bookbuild.checks.codes import apply_levels
+from bookbuild.checks.copyedit import check_copyedit
 from bookbuild.checks.duplicates import check_duplicates
 from bookbuild.checks.footnotes import check_footnotes
 from bookbuild.checks.glyphs import check_glyphs
@@ -32,12 +34,16 @@ CHECKS: tuple[Check, ...] = (
     check_raw_html,         # raw-html-unsafe, raw-html
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
     check_glyphs,           # missing-glyph, font-invalid
+    check_copyedit,         # doubled-word, spelling-variant, capitalisation-variant, quote-style,
+                            # unbalanced-bracket, dash-style, spacing, quotation-without-source,
+                            # ellipsis-style, unused-accepted-variant
 )
 
 
 def run_checks(book: Book) -> list[Diagnostic]:
-    """What parsing found, plus every check's findings, in manuscript order."""
+    """What parsing found, plus every check's findings, in manuscript order, at the levels
+    book.yaml's `checks:` sets."""
     findings = list(book.diagnostics)
     for check in CHECKS:
         findings.extend(check(book))
-    return sorted(findings, key=Diagnostic.sort_key)
+    return sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key)

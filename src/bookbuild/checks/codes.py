@@ -5,6 +5,8 @@ Codes are stable: scripts and editors may rely on them. Each code has one severi
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from bookbuild.diagnostics import Diagnostic, Place, Severity
@@ -45,6 +47,18 @@ CODES: tuple[Code, ...] = (
     # text
     Code("duplicate-passage", ERROR, "a passage that appears twice in the book"),
     Code("unused-accepted-duplicate", WARNING, "an accepted-duplicates entry that matches nothing"),
+    # copy-editing (checks/copyedit/): the book's own usage is the standard
+    Code("doubled-word", WARNING, "a word typed twice (\"and and\")"),
+    Code("spelling-variant", WARNING, "one word spelt two ways in the book (-ise/-ize, -our/-or, "
+         "hyphenated/solid...)"),
+    Code("capitalisation-variant", WARNING, "one term capitalised two ways in the book"),
+    Code("quote-style", WARNING, "quotation marks against the book's style, or without a partner"),
+    Code("unbalanced-bracket", WARNING, "( [ { without their partner in a paragraph"),
+    Code("dash-style", WARNING, "a hyphen used as a dash, dashes spaced two ways, a range with a hyphen"),
+    Code("spacing", WARNING, "two spaces, a space before punctuation, none after it"),
+    Code("quotation-without-source", WARNING, "a long quotation with no citation or note nearby"),
+    Code("ellipsis-style", WARNING, "ellipses typed more than one way"),
+    Code("unused-accepted-variant", WARNING, "an accepted-variants entry that matches nothing"),
     # fonts
     Code("missing-glyph", ERROR, "a character that no font of the book has: it would print as an empty box"),
     Code("font-invalid", ERROR, "a fallback font that cannot be read or may not be embedded"),
@@ -66,6 +80,23 @@ CODES: tuple[Code, ...] = (
 SEVERITY = {code.code: code.severity for code in CODES}
 
 
+LEVELS = ("off", "warning", "error")
+
+
 def finding(code: str, message: str, place: Place, related: tuple[Place, ...] = ()) -> Diagnostic:
     """A diagnostic with the severity the table gives its code."""
     return Diagnostic(code, SEVERITY[code], message, place, related)
+
+
+def apply_levels(findings: Iterable[Diagnostic], levels: Mapping[str, str]) -> list[Diagnostic]:
+    """The findings as book.yaml's `checks.<code>: off | warning | error` wants them: the one
+    place where a code's severity is changed or the code silenced."""
+    result: list[Diagnostic] = []
+    for found in findings:
+        level = levels.get(found.code)
+        if level == "off":
+            continue
+        if level is not None and level != found.severity.value:
+            found = dataclasses.replace(found, severity=Severity(level))
+        result.append(found)
+    return result

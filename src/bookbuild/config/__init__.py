@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.config.schema import KEYS, Invalid, Key
+from bookbuild.config.schema import CHECK_SETTINGS, KEYS, Invalid, Key
 from bookbuild.config.yamlio import KeyPath, LocatedYaml, load_yaml
 from bookbuild.diagnostics import BookError, Diagnostic, Place, error, fail
 from bookbuild.resources import default_csl, ibid_csl
@@ -58,6 +58,9 @@ class BookConfig:
     edition: str | None = None
     accepted_duplicates: tuple[str, ...] = ()
     duplicate_min_words: int = 25
+    accepted_variants: tuple[str, ...] = ()     # what the copy-edit checks accept as written
+    quotation_min_words: int = 15
+    check_levels: dict[str, str] = field(default_factory=dict)   # code -> off, warning, error
     fallback_fonts: tuple[Path, ...] = ()       # fonts.fallback, after the book face
     lines: dict[KeyPath, int] = field(default_factory=dict, compare=False, repr=False)
 
@@ -127,12 +130,13 @@ class _Validator:
             if key is None:
                 self._unknown(key_path, list(known))
             elif key.section:
+                sub_keys = key.sub_keys()
                 if isinstance(value, dict):
-                    section = self._section(value, key.section, key_path)
+                    section = self._section(value, sub_keys, key_path)
                     values.update({f"{name}.{k}": v for k, v in section.items()})
                 else:
                     self._error(key_path, f"'{_dotted(key_path)}' must be a mapping with the keys "
-                                + ", ".join(k.name for k in key.section))
+                                + ", ".join(k.name for k in sub_keys))
             else:
                 try:
                     values[name] = key.check(value)
@@ -206,9 +210,14 @@ class _Validator:
             "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
             "accepted-duplicates": "accepted_duplicates",
             "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
+            "accepted-variants": "accepted_variants",
+            "checks.quotation-min-words": "quotation_min_words",
             "bibliography-format": "bibliography_format", "fonts.fallback": "fallback_fonts",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
+        settings = {f"checks.{key.name}" for key in CHECK_SETTINGS}
+        kwargs["check_levels"] = {key.split(".", 1)[1]: value for key, value in values.items()
+                                  if key.startswith("checks.") and key not in settings}
         if "csl" not in values and values.get("notes.ibid"):
             kwargs["csl"] = ibid_csl()
         return BookConfig(root=self.root, title=title, slug=str(values.get("slug") or slugify(title)),

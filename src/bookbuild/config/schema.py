@@ -10,6 +10,10 @@ import datetime
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bookbuild.checks.codes import Code
 
 from bookbuild.parse.limits import CONTROL_CHARACTERS
 from bookbuild.printspec import PAPERS
@@ -30,7 +34,11 @@ class Key:
     check: Check
     help: str
     required: bool = False
-    section: tuple[Key, ...] = ()   # the sub-keys, for a key whose value is a mapping
+    # The sub-keys of a key whose value is a mapping, or a function that gives them.
+    section: tuple[Key, ...] | Callable[[], tuple[Key, ...]] = ()
+
+    def sub_keys(self) -> tuple[Key, ...]:
+        return self.section() if callable(self.section) else self.section
 
 
 # -- validators: each returns the converted value or raises Invalid ----------------------------
@@ -180,10 +188,38 @@ NOTES = (
         "(default false: a short form; applies to the built-in Chicago style)"),
 )
 
-CHECKS = (
+CHECK_SETTINGS = (
     Key("duplicate-min-words", integer(8, 1000),
         "the shortest passage, in words, that counts as duplicated (default 25)"),
+    Key("quotation-min-words", integer(3, 1000),
+        "the shortest quotation, in words, that must cite its source (default 15)"),
 )
+
+
+def level(code: Code) -> Check:
+    """`off`, `warning` or `error` for a finding code. A code that is an error stays one: it
+    means an edition would be wrong (a broken link, a missing image), so the manuscript must
+    change instead. YAML reads a bare `off` as false."""
+    from bookbuild.checks.codes import LEVELS  # see check_keys
+
+    def check(value: object) -> str:
+        value = "off" if value is False else value
+        if not isinstance(value, str) or value not in LEVELS:
+            raise Invalid("must be one of " + ", ".join(LEVELS))
+        if code.severity.value == "error" and value != "error":
+            raise Invalid(f"cannot be {value}: '{code.code}' is an error because an edition "
+                          "would be wrong; correct the manuscript instead")
+        return value
+    return check
+
+
+def check_keys() -> tuple[Key, ...]:
+    """The keys under `checks:`: the settings, then one per finding code (its level)."""
+    # Imported here, not at the top: the checks import the model, which imports this package.
+    from bookbuild.checks.codes import CODES
+    return CHECK_SETTINGS + tuple(
+        Key(code.code, level(code), f"off, warning or error for '{code.code}' ({code.what})")
+        for code in CODES)
 
 PDF = (
     Key("trim", trim, "the trim size: 5x8in, 5.5x8.5in (default), 6x9in, a5, royal, or WxHunit"),
@@ -223,7 +259,10 @@ KEYS: tuple[Key, ...] = (
     Key("notes", lambda v: v, "how notes are numbered", section=NOTES),
     Key("accepted-duplicates", texts,
         "pieces of text inside passages that are repeated on purpose (epigraphs, refrains...)"),
-    Key("checks", lambda v: v, "settings of the checks", section=CHECKS),
+    Key("accepted-variants", texts,
+        "words, spellings, terms or pieces of text the copy-edit checks accept as written"),
+    Key("checks", lambda v: v, "settings of the checks, and off, warning or error per code",
+        section=check_keys),
     Key("pdf", lambda v: v, "print edition settings", section=PDF),
     Key("fonts", lambda v: v, "fonts besides the book face", section=FONTS),
 )

@@ -1,0 +1,47 @@
+"""Checks stage (copy-editing): `ellipsis-style`, ellipses typed more than one way.
+
+`...` (which bookbuild sets as `…`), `…` and `. . .` (spaced points, set as typed) are three
+ways; the book's commoner one is its style and the others are reported, once per line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.prose import ChapterText
+from bookbuild.diagnostics import Place
+
+FORMS = {"...": re.compile(r"\.\.\.(?<!\.\.\.\.\.\.)"), "…": re.compile("…"),
+         ". . .": re.compile(r"\. \. \.")}
+
+
+def check_ellipses(chapters: list[ChapterText]) -> Iterator[Finding]:
+    found: dict[str, list[tuple[ChapterText, int]]] = {form: [] for form in FORMS}
+    for chapter in chapters:
+        text = chapter.text
+        spaced = {m.start() for m in FORMS[". . ."].finditer(text)} if ". . ." in text else set()
+        for form, pattern in FORMS.items():
+            if form[0] in text and (form != "..." or "..." in text):
+                found[form].extend((chapter, m.start()) for m in pattern.finditer(text)
+                                   if form == ". . ." or m.start() not in spaced)
+    used = {form: places for form, places in found.items() if places}
+    if len(used) < 2:
+        return
+    standard = max(used, key=lambda f: len(used[f]))
+    seen: set[tuple[str, int]] = set()
+    for form, places in used.items():
+        if form == standard:
+            continue
+        for chapter, at in places:
+            line = chapter.line_of(at)
+            if (chapter.file, line) in seen:
+                continue
+            seen.add((chapter.file, line))
+            yield Finding(
+                "ellipsis-style",
+                f"an ellipsis typed “{form}” in a book that types “{standard}” "
+                f"({len(used[standard])} against {len(places)}): type “{standard}” — "
+                f"{excerpt(chapter.text, at)}",
+                Place(chapter.file, line), context=chapter.text[at - 60: at + 60])
