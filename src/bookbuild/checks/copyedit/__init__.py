@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bookbuild.checks.codes import finding
+from bookbuild.checks.copyedit import capitals, doubled, spelling
 from bookbuild.checks.copyedit.brackets import check_brackets
 from bookbuild.checks.copyedit.capitals import check_capitals
 from bookbuild.checks.copyedit.dashes import check_dashes
@@ -69,12 +70,13 @@ class Prose:
 class Step:
     code: str
     run: Callable[[Prose], Iterable[Finding]]
+    looks_for: Callable[[Words], set[str]] | None = None    # pieces of the word stream it reads
 
 
 STEPS: tuple[Step, ...] = (
-    Step("doubled-word", lambda p: check_doubled_words(p.words)),
-    Step("spelling-variant", lambda p: check_spelling(p.words, p.lang)),
-    Step("capitalisation-variant", lambda p: check_capitals(p.words)),
+    Step("doubled-word", lambda p: check_doubled_words(p.words), doubled.looks_for),
+    Step("spelling-variant", lambda p: check_spelling(p.words, p.lang), spelling.looks_for),
+    Step("capitalisation-variant", lambda p: check_capitals(p.words), capitals.looks_for),
     Step("quote-style", lambda p: check_quote_style(p.quotes, p.lang)),
     Step("unbalanced-bracket", lambda p: check_brackets(p.chapters)),
     Step("dash-style", lambda p: check_dashes(p.chapters, p.lang)),
@@ -84,6 +86,14 @@ STEPS: tuple[Step, ...] = (
         p.quotes, p.book.config.quotation_min_words) if p.has_bibliography else ()),
 )
 CODES = tuple(step.code for step in STEPS)
+
+
+def prepare(prose: Prose, steps: Iterable[Step]) -> None:
+    """Tell the word stream what the steps to run will look for, so that it is read once for
+    all of them (see `Words.positions`)."""
+    for step in steps:
+        if step.looks_for is not None:
+            prose.words.expect(step.looks_for(prose.words))
 
 
 def _normal(text: str) -> str:
@@ -129,10 +139,11 @@ def check_copyedit(book: Book) -> Iterator[Diagnostic]:
     levels = book.config.check_levels
     acceptance = Acceptance(book.config.accepted_variants)
     found: list[Finding] = []
+    steps = [step for step in STEPS if levels.get(step.code) != "off"]
     with _no_cyclic_collection():
-        for step in STEPS:
-            if levels.get(step.code) != "off":
-                found.extend(f for f in step.run(prose) if not acceptance.accepts(f))
+        prepare(prose, steps)
+        for step in steps:
+            found.extend(f for f in step.run(prose) if not acceptance.accepts(f))
         del prose                       # its word stream, before the collector runs again
     found.sort(key=lambda f: (f.place.file, f.place.line or 0, f.code, f.message))
     for item in found:

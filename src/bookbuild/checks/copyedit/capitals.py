@@ -59,14 +59,7 @@ def _case(word: str) -> str:
 
 def check_capitals(words: Words) -> Iterator[Finding]:
     cased, pieces = words.cased, words.pieces
-    lower_typed = {word for word in cased.values() if word and word[:1].islower()}
-    # Capitalised words the book also writes in lower case: the second word of a candidate.
-    seconds = {piece for piece, word in cased.items()
-               if _capitalised(word) and word.lower() in lower_typed
-               and word.lower() not in FUNCTION_WORDS and piece.startswith(word)}
-    # Pieces that can be a term's capitalised first word: cheap to test before anything else.
-    firsts = {piece for piece, word in cased.items()
-              if _capitalised(word) and word.lower() not in FUNCTION_WORDS and piece.endswith(word)}
+    seconds, firsts = words.derive(_candidates)
     terms: dict[tuple[str, str], _Term] = {}
     for position in words.positions(seconds):
         if pieces[position - 1] not in firsts or words.protected(position):
@@ -84,7 +77,8 @@ def check_capitals(words: Words) -> Iterator[Finding]:
     # The same two words in lower case (or the first capitalised), wherever the second is.
     wanted = {key[1] for key in terms}
     first_words = {key[0] for key in terms}
-    lowers = {piece for piece, word in cased.items() if word in wanted and piece.startswith(word)}
+    lowers = {piece for word in wanted for piece in words.pieces_of.get(word, ())
+              if piece.startswith(word)}
     forms = words.forms
     for position in words.positions(lowers):
         if forms[pieces[position - 1]] not in first_words or words.protected(position):
@@ -97,6 +91,26 @@ def check_capitals(words: Words) -> Iterator[Finding]:
             known.forms[_signature(words, position, first)].append(position)
     for key in sorted(terms):
         yield from _report(words, terms[key])
+
+
+def looks_for(words: Words) -> set[str]:
+    return words.derive(_candidates)[0]
+
+
+def _candidates(words: Words) -> tuple[set[str], set[str]]:
+    """The pieces that can be a term's second word (capitalised, and also written in lower case
+    in the book) and those that can be its capitalised first word: cheap to test first."""
+    forms, lower_typed = words.forms, words.lower_typed
+    seconds: set[str] = set()
+    firsts: set[str] = set()
+    for piece, word in words.cased.items():
+        if not word[:1].isupper() or word.isupper() or forms[piece] in FUNCTION_WORDS:
+            continue
+        if piece.endswith(word):
+            firsts.add(piece)
+        if piece.startswith(word) and forms[piece] in lower_typed:
+            seconds.add(piece)
+    return seconds, firsts
 
 
 def _joined_before(words: Words, position: int) -> str | None:
@@ -175,7 +189,7 @@ def _report(words: Words, term: _Term) -> Iterator[Finding]:
             continue
         positions = sorted(counts[form])
         text = _text(term.key, form)
-        places = [_place(words, p) for p in positions]
+        places = [_place(words, p) for p in positions[:RELATED]]
         yield Finding(
             "capitalisation-variant",
             f"“{text}” ({_times(len(positions))}) is capitalised “{standard_text}” "

@@ -38,6 +38,16 @@ CAPITAL_DOUBLINGS = frozenset("""
 _ROMAN = re.compile(r"[ivxlcdm]+")
 
 
+def _capitals(words: Words) -> dict[str, str]:
+    """The book's capitalised words that are often typed twice, with their lower case."""
+    return {typed: word for word in CAPITAL_DOUBLINGS
+            for typed in (word[:1].upper() + word[1:], word.upper()) if typed in words.bare}
+
+
+def looks_for(words: Words) -> set[str]:
+    return set(words.derive(_capitals))
+
+
 def check_doubled_words(words: Words) -> Iterator[Finding]:
     meant = ALL_MEANT
     pieces = words.pieces
@@ -45,8 +55,7 @@ def check_doubled_words(words: Words) -> Iterator[Finding]:
     # capital hides a doubling at a sentence's start ("The the", "And and"): those are function
     # words, few enough to look at one by one.
     same = compress(count(), map(eq, pieces, islice(pieces, 1, None)))
-    capitals = {piece: piece.lower() for piece in words.bare if piece[:1].isupper()
-                and piece.lower() in CAPITAL_DOUBLINGS}
+    capitals = words.derive(_capitals)
     case = [position for position in words.positions(set(capitals))
             if position + 1 < len(pieces) and pieces[position + 1] == capitals[pieces[position]]]
     forms, bare = words.forms, words.bare

@@ -21,9 +21,8 @@ import bisect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from enum import IntFlag
 from functools import cached_property
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from bookbuild.model import Book, Chapter
 from bookbuild.parse.scan import Kind
@@ -32,16 +31,17 @@ NUL = "\0"          # markup: neither text nor space
 MARK = "\x01"       # where a citation or note call stood (the typography pass uses the same)
 
 
-class Role(IntFlag):
-    """What a paragraph is, besides running text."""
+class Role:
+    """What a paragraph is, besides running text: bit flags, plain ints (an IntFlag's `|` is a
+    Python call, and every line of Gibbon takes a few)."""
 
-    NONE = 0
-    NOTE = 1            # a footnote definition
-    HEADING = 2
-    TABLE = 4           # a row of a pipe or grid table
-    VERSE = 8           # a line block (`| `)
-    QUOTE = 16          # a block quote (`>`)
-    LIST = 32           # a list item
+    NONE: Final = 0
+    NOTE: Final = 1             # a footnote definition
+    HEADING: Final = 2
+    TABLE: Final = 4            # a row of a pipe or grid table
+    VERSE: Final = 8            # a line block (`| `)
+    QUOTE: Final = 16           # a block quote (`>`)
+    LIST: Final = 32            # a list item
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Paragraph:
     start: int
     end: int
     line: int
-    role: Role
+    role: int                   # Role flags
 
 
 def protected_role(paragraph: Paragraph) -> bool:
@@ -104,11 +104,11 @@ _PREFIX_START = frozenset(" \t>[-*+0123456789#|:")
 
 class _Line(NamedTuple):
     text: str                   # the line, block markup as NUL
-    role: Role | None           # None: not prose
+    role: int | None            # Role flags; None: not prose
     opens: bool                 # opens a block of its own (a list item, a footnote definition)
 
 
-def _prefix(line: str, note: bool) -> tuple[int, Role, bool]:
+def _prefix(line: str, note: bool) -> tuple[int, int, bool]:
     """How many leading characters of a line are block markup, the roles they give it, and
     whether it opens a list item or a footnote definition."""
     heading = _HEADING.match(line)
@@ -394,7 +394,7 @@ def _paragraphs(lines: list[_Line], line_starts: list[int]) -> list[Paragraph]:
     return paragraphs
 
 
-def _paragraph(first: int, stop: int, role: Role, line_starts: list[int]) -> Paragraph:
+def _paragraph(first: int, stop: int, role: int, line_starts: list[int]) -> Paragraph:
     """Lines `first` to `stop - 1` (0-based); it ends before the line break of its last line."""
     return Paragraph(line_starts[first], line_starts[stop] - 1, first + 1, role)
 

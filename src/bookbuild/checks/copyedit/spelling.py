@@ -46,23 +46,28 @@ class _Form:
         return len(self.positions)
 
 
+def _variants(words: Words) -> dict[str, Variant]:
+    """The book's words that have a spelling variant worth looking for: both spellings occur,
+    or the family may be a spelling system."""
+    vocabulary = set(words.pieces_of)
+    variants = classify_all(vocabulary)
+    variants.update(partners(vocabulary - variants.keys(),
+                             [(v.family, v.key) for v in variants.values()]))
+    spellings: dict[tuple[str, str], int] = defaultdict(int)
+    for variant in variants.values():
+        spellings[(variant.family, variant.key)] += 1
+    return {word: variant for word, variant in variants.items()
+            if spellings[(variant.family, variant.key)] > 1 or variant.family in SYSTEMS}
+
+
+def looks_for(words: Words) -> set[str]:
+    return {piece for word in words.derive(_variants) for piece in words.pieces_of[word]}
+
+
 def _forms(words: Words) -> dict[str, _Form]:
     """Every word of the book's own prose that has a spelling variant, with where it stands."""
-    vocabulary = {form for form in words.forms.values() if form}
-    forms: dict[str, _Form] = {}
-    keys: dict[tuple[str, str], set[str]] = defaultdict(set)
-    for word, variant in classify_all(vocabulary).items():
-        forms[word] = _Form(word, variant)
-        keys[(variant.family, variant.key)].add(word)
-    for word, variant in partners(vocabulary - forms.keys(), list(keys)).items():
-        forms[word] = _Form(word, variant)
-        keys[(variant.family, variant.key)].add(word)
-    # Only words with both spellings in the book, or in a family that may be a system, are
-    # looked for in the stream.
-    wanted = {word for word, form in forms.items()
-              if len(keys[(form.variant.family, form.variant.key)]) > 1 or form.variant.family in SYSTEMS}
-    forms = {word: form for word, form in forms.items() if word in wanted}
-    pieces = {piece for piece, form in words.forms.items() if form in wanted}
+    forms = {word: _Form(word, variant) for word, variant in words.derive(_variants).items()}
+    pieces = looks_for(words)
     cased = words.cased
     typed_lower: set[str] = set()
     for position in words.positions(pieces):

@@ -267,7 +267,7 @@ def classify(word: str) -> Variant | None:
 
 def classify_all(words: set[str]) -> dict[str, Variant]:
     """`classify` for many words at once: {word: its variant} for those that have one."""
-    text = "\n".join(sorted(words))
+    text = "\n".join(words)                 # in any order: the result is sorted
     found: dict[str, Variant] = {}
     for family, pattern in _FAMILIES:
         candidates: Iterable[str] = (match.group() for match in pattern.finditer(text))

@@ -8,26 +8,33 @@ its edges stripped): `cased` maps a piece to its word as typed, `forms` to its w
 case, and `bare` holds the pieces that are only a word (`the`, not `the,` or `“the`).
 
 The pieces of a quotation, a title in italics, a block quote, verse, a table, a heading or a
-short paragraph in title case (a synopsis) are `protected` (ranges of the stream): such words
-keep their source's spelling and capitals, and the checks that compare spellings leave them out
-(a doubled word is still one). A piece's place is found again only when a finding needs it: the
-paragraph comes from the stream's position, the offset from splitting that paragraph again.
+short paragraph in title case (a synopsis, told when a check first asks) are `protected`: such
+words keep their source's spelling and capitals, and the checks that compare spellings leave
+them out (a doubled word is still one). A piece's place is found again only when a finding
+needs it: the paragraph comes from the stream's position, the offset from splitting that
+paragraph again. Each pass over the stream costs the same however few pieces it looks for, so
+the word checks say first what they will look for (`expect`) and one pass finds it all.
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import compress, count, islice
+from typing import Any, TypeVar, cast
 
 from bookbuild.checks.copyedit.prose import MARK, NUL, ChapterText, Paragraph, protected_role
 from bookbuild.checks.copyedit.quotations import ChapterQuotes
 
-_EDGES = re.compile(r"^[^\w\n]+|[^\w\n]+$", re.MULTILINE)
-_WORD = re.compile(r"[^\W\d_](?:[\w’'-]*[^\W_])?")
+_WORD = r"[^\W\d_](?:[\w’'-]*[^\W_])?"
+# A line holding one piece: its word, the punctuation at its edges stripped; "" if the rest is
+# not a word ("1917", "U.S.", "—").
+_PIECE_WORD = re.compile(rf"^(?:[^\w\n]*({_WORD})[^\w\n]*$)?.*$", re.MULTILINE)
 _PIECE = re.compile(r"\S*[^\s\0]\S*")          # a piece that is not markup only
+T = TypeVar("T")
 _LEADING = NUL + MARK + "“‘\"'([«„"
 _CLOSING = "’”'\")]"
 _ENDS = ".!?:…"
@@ -54,6 +61,7 @@ class _Span:
     stop: int
     chapter: int
     paragraph: Paragraph
+    title_case: bool | None = None      # found when a check first asks (few paragraphs are)
 
 
 @dataclass
@@ -69,6 +77,9 @@ class Words:
     _starts: list[int] = field(default_factory=list)        # the protected ranges of the stream
     _stops: list[int] = field(default_factory=list)
     _places: dict[int, Place] = field(default_factory=dict)
+    _derived: dict[Callable[[Words], Any], Any] = field(default_factory=dict)
+    _expected: set[str] = field(default_factory=set)        # pieces the checks will look for
+    _found: list[int] | None = None                         # ...and where they stand
 
     @cached_property
     def _span_starts(self) -> list[int]:
@@ -76,8 +87,28 @@ class Words:
 
     @cached_property
     def bare(self) -> set[str]:
-        """The pieces that are a word and nothing else."""
-        return {piece for piece, word in self.cased.items() if word and piece == word}
+        """The pieces that are a word and nothing else: a piece that is some piece's word is
+        its own (a set intersection in C, not a test per piece)."""
+        return (self.cased.keys() & self.typed) - {""}
+
+    @cached_property
+    def typed(self) -> set[str]:
+        """The book's words as typed (capitals kept), each once."""
+        return set(self.cased.values()) - {""}
+
+    @cached_property
+    def pieces_of(self) -> dict[str, list[str]]:
+        """The pieces of each word in lower case: "the" -> the, The, “the, the,…"""
+        pieces: dict[str, list[str]] = {}
+        for piece, form in self.forms.items():
+            if form:
+                pieces.setdefault(form, []).append(piece)
+        return pieces
+
+    @cached_property
+    def lower_typed(self) -> set[str]:
+        """The words the book writes with a lower-case first letter."""
+        return {word for word in self.typed if word[:1].islower()}
 
     def protect(self, first: int, stop: int) -> None:
         if stop > first:
@@ -85,12 +116,40 @@ class Words:
             self._stops.append(stop)
 
     def protected(self, position: int) -> bool:
-        """The piece stands in a quotation, italics, a block quote, verse, a table, a heading."""
+        """The piece stands in a quotation, italics, a block quote, verse, a table, a heading
+        or a paragraph in title case."""
         index = bisect.bisect_right(self._starts, position) - 1
-        return index >= 0 and position < self._stops[index]
+        if index >= 0 and position < self._stops[index]:
+            return True
+        span = self.span_of(position)
+        if span.title_case is None:
+            span.title_case = _title_case(self.pieces[span.first: span.stop])
+        return span.title_case
+
+    def derive(self, compute: Callable[[Words], T]) -> T:
+        """`compute(self)`, computed once: what a check derives from the vocabulary, asked for
+        first to say what it will look for (`expect`), then to look."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return cast(T, self._derived[compute])
+
+    def expect(self, pieces: set[str]) -> None:
+        """Pieces a check will ask `positions` for: found with the others in one pass."""
+        self._expected |= pieces
+        self._found = None
 
     def positions(self, pieces: set[str]) -> list[int]:
-        """Every position of the stream holding one of `pieces`, in order (a pass in C)."""
+        """Every position of the stream holding one of `pieces`, in order. Each pass over the
+        stream costs the same however few pieces it looks for, so the pieces the checks
+        `expect` are found in one pass (in C) and each check's are filtered from it."""
+        if not pieces <= self._expected:
+            return self._scan(pieces)
+        if self._found is None:
+            self._found = self._scan(self._expected)
+        stream = self.pieces
+        return [position for position in self._found if stream[position] in pieces]
+
+    def _scan(self, pieces: set[str]) -> list[int]:
         return list(compress(count(), map(pieces.__contains__, self.pieces)))
 
     def span_of(self, position: int) -> _Span:
@@ -167,15 +226,16 @@ class _PieceCounter:
         return at >= self.start and not self.text[at].isspace()
 
 
-def _title_case(pieces: list[str], base: int) -> bool:
+_LONGER_FIRST = re.compile(r"(?<!\S)(\S)\S{3}")   # the first character of a piece of 4+
+
+
+def _title_case(pieces: list[str]) -> bool:
     """A short paragraph whose longer words are mostly capitalised: a chapter's synopsis
     ("Reign and Conversion of Clovis.—His Victories Over the Alemanni"), a title, a sign."""
-    count = len(pieces) - base
-    if count < 4 or count > 80:
+    if len(pieces) < 4 or len(pieces) > 80:
         return False
-    longer = [piece for piece in pieces[base:] if len(piece) > 3]
-    capitals = sum(1 for piece in longer if piece[:1].isupper())
-    return len(longer) >= 3 and capitals >= 0.7 * len(longer)
+    firsts = _LONGER_FIRST.findall(" ".join(pieces))
+    return len(firsts) >= 3 and sum(map(str.isupper, firsts)) >= 0.7 * len(firsts)
 
 
 def read_words(chapters: list[ChapterText], quotes: list[ChapterQuotes]) -> Words:
@@ -190,7 +250,7 @@ def read_words(chapters: list[ChapterText], quotes: list[ChapterQuotes]) -> Word
             start, end = paragraph.start, paragraph.end
             pieces.extend(text[start:end].replace(NUL, "").split())
             words.spans.append(_Span(base, len(pieces), index, paragraph))
-            if protected_role(paragraph) or _title_case(pieces, base):
+            if protected_role(paragraph):
                 words.protect(base, len(pieces))
                 continue
             while cursor < len(spans) and spans[cursor][1] <= start:
@@ -207,9 +267,8 @@ def read_words(chapters: list[ChapterText], quotes: list[ChapterQuotes]) -> Word
     distinct = list(set(pieces))
     if not distinct:
         return words
-    # One regex pass over all distinct pieces at once, not one call per piece.
-    stripped = _EDGES.sub("", "\n".join(distinct).replace(MARK, "")).split("\n")
-    cased = [word if _WORD.fullmatch(word) else "" for word in stripped]
+    # One regex pass over all distinct pieces at once (a line each), not one call per piece.
+    cased = _PIECE_WORD.findall("\n".join(distinct).replace(MARK, ""))
     words.cased = dict(zip(distinct, cased, strict=True))
     # Lower-cased in one call: "\n" stays "\n", so the words line up with their pieces.
     words.forms = dict(zip(distinct, "\n".join(cased).lower().split("\n"), strict=True))
