@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.findings import Fault, Finding, at_fault
 from bookbuild.checks.copyedit.prose import ChapterText, Paragraph, Role
-from bookbuild.diagnostics import Place
 
 PAIRS = {"(": ")", "[": "]", "{": "}"}
 CLOSERS = {closer: opener for opener, closer in PAIRS.items()}
@@ -49,10 +48,8 @@ def _unbalanced(chapter: ChapterText, paragraph: Paragraph) -> Iterator[Finding]
             del stack[match:]
     faults.extend((at, f"an opening {text[at]} with no closing {PAIRS[text[at]]}") for at in stack)
     for at, what in sorted(faults):
-        yield Finding("unbalanced-bracket",
-                      f"{what} in its paragraph: add the missing one or delete this one — "
-                      f"{excerpt(text, at)}",
-                      Place(chapter.file, chapter.line_of(at)), context=text[at - 60: at + 60])
+        yield at_fault("unbalanced-bracket", Fault(
+            chapter, at, f"{what} in its paragraph: add the missing one or delete this one"))
 
 
 _ENUMERATOR = re.compile(r"(?:\d{1,3}|[a-zA-Z]|[ivx]{1,4})\)")

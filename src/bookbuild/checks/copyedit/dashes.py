@@ -20,9 +20,8 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 
-from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.findings import Fault, Finding, once_per_line
 from bookbuild.checks.copyedit.prose import MARK, NUL, ChapterText, Role
-from bookbuild.diagnostics import Place
 
 _SPACED_HYPHEN = re.compile(r" -(?= )")
 _DOUBLE_HYPHEN = re.compile(r"--(?!-)(?<!---)")
@@ -96,11 +95,9 @@ def _hyphens(chapter: ChapterText) -> Iterator[Finding]:
         faults.setdefault(chapter.line_of(match.start()),
                           (f"“{number.group()}”: a range takes an en dash, "
                            f"{number.group().replace('-', '–')} (type --)", match.start()))
-    for line, (message, at) in sorted(faults.items()):
-        if chapter.paragraph_of(at).role & Role.TABLE:
-            continue
-        yield Finding("dash-style", f"{message} — {excerpt(text, at)}", Place(chapter.file, line),
-                      context=text[at - 60: at + 60])
+    yield from once_per_line("dash-style", (
+        Fault(chapter, at, message) for _, (message, at) in sorted(faults.items())
+        if not chapter.paragraph_of(at).role & Role.TABLE))
 
 
 def _run_start(text: str, at: int) -> int:
@@ -120,21 +117,17 @@ def _mixed(styles: dict[str, list[tuple[ChapterText, int]]], lang: str) -> Itera
     if counted:
         preferred = PREFERRED.get(lang.lower())
         standard = max(counted, key=lambda s: (len(counted[s]), s == preferred))
-    seen: set[tuple[str, int]] = set()
-    for style, places in sorted(styles.items()):
-        if style == standard or (style != "one side" and standard is None):
-            continue
-        for chapter, at in places:
-            line = chapter.line_of(at)
-            if (chapter.file, line) in seen:
-                continue
-            seen.add((chapter.file, line))
-            if style == "one side":
-                message = "a dash spaced on one side only: space it on both sides or neither"
-            else:
-                assert standard is not None
-                message = (f"a {style} dash in a book that sets {STYLES[standard]} "
-                           f"({len(counted[standard])} against {len(places)}); set it as the book "
-                           "does")
-            yield Finding("dash-style", f"{message} — {excerpt(chapter.text, at)}",
-                          Place(chapter.file, line), context=chapter.text[at - 60: at + 60])
+    yield from once_per_line("dash-style", (
+        Fault(chapter, at, _mixed_message(style, standard, counted, places))
+        for style, places in sorted(styles.items())
+        if style != standard and (style == "one side" or standard is not None)
+        for chapter, at in places))
+
+
+def _mixed_message(style: str, standard: str | None,
+                   counted: dict[str, list[tuple[ChapterText, int]]],
+                   places: list[tuple[ChapterText, int]]) -> str:
+    if style == "one side" or standard is None:
+        return "a dash spaced on one side only: space it on both sides or neither"
+    return (f"a {style} dash in a book that sets {STYLES[standard]} "
+            f"({len(counted[standard])} against {len(places)}); set it as the book does")

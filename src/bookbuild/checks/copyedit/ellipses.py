@@ -9,9 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.findings import Fault, Finding, once_per_line
 from bookbuild.checks.copyedit.prose import ChapterText
-from bookbuild.diagnostics import Place
 
 FORMS = {"...": re.compile(r"\.\.\.(?<!\.\.\.\.\.\.)"), "…": re.compile("…"),
          ". . .": re.compile(r"\. \. \.")}
@@ -30,18 +29,7 @@ def check_ellipses(chapters: list[ChapterText]) -> Iterator[Finding]:
     if len(used) < 2:
         return
     standard = max(used, key=lambda f: len(used[f]))
-    seen: set[tuple[str, int]] = set()
-    for form, places in used.items():
-        if form == standard:
-            continue
-        for chapter, at in places:
-            line = chapter.line_of(at)
-            if (chapter.file, line) in seen:
-                continue
-            seen.add((chapter.file, line))
-            yield Finding(
-                "ellipsis-style",
-                f"an ellipsis typed “{form}” in a book that types “{standard}” "
-                f"({len(used[standard])} against {len(places)}): type “{standard}” — "
-                f"{excerpt(chapter.text, at)}",
-                Place(chapter.file, line), context=chapter.text[at - 60: at + 60])
+    yield from once_per_line("ellipsis-style", (
+        Fault(chapter, at, f"an ellipsis typed “{form}” in a book that types “{standard}” "
+                          f"({len(used[standard])} against {len(places)}): type “{standard}”")
+        for form, places in used.items() if form != standard for chapter, at in places))

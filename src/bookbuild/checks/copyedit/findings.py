@@ -7,8 +7,11 @@ words or forms it is about, matched whole, ignoring case) or, for a mark of punc
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
+from bookbuild.checks.copyedit.prose import ChapterText
 from bookbuild.diagnostics import Place
 
 
@@ -30,3 +33,33 @@ def excerpt(text: str, at: int, width: int = 30) -> str:
     start, end = max(line_start, at - width), min(line_end, at + width)
     piece = " ".join(text[start:end].replace("\0", "").replace("\x01", "").split())
     return ("…" if start > line_start else "") + piece + ("…" if end < line_end else "")
+
+
+class Fault(NamedTuple):
+    """A mark of punctuation a check reports: where, what is wrong with it and, when not the
+    text about it, the text an `accepted-variants` entry may match."""
+
+    chapter: ChapterText
+    at: int                     # offset in the chapter's text
+    message: str
+    context: str = ""
+
+
+def at_fault(code: str, mark: Fault) -> Finding:
+    """The finding about a mark: its line, the message followed by the text around the mark,
+    and as context the mark's own or the 120 characters about it."""
+    chapter, at = mark.chapter, mark.at
+    return Finding(code, f"{mark.message} — {excerpt(chapter.text, at)}",
+                   Place(chapter.file, chapter.line_of(at)),
+                   context=mark.context or chapter.text[max(0, at - 60): at + 60])
+
+
+def once_per_line(code: str, marks: Iterable[Fault]) -> Iterator[Finding]:
+    """`at_fault` for the first mark on each manuscript line only: three faults of one kind on
+    a line are one thing to mend."""
+    seen: set[tuple[str, int]] = set()
+    for mark in marks:
+        line = (mark.chapter.file, mark.chapter.line_of(mark.at))
+        if line not in seen:
+            seen.add(line)
+            yield at_fault(code, mark)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
-from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.findings import Fault, Finding, excerpt, once_per_line
 from bookbuild.checks.copyedit.prose import Role
 from bookbuild.checks.copyedit.quotations import ChapterQuotes, Mark
 from bookbuild.diagnostics import Place
@@ -83,18 +83,9 @@ def _outer_kinds(quotes: list[ChapterQuotes], lang: str) -> Iterator[Finding]:
     minority_double = doubles < singles or doubles == singles and lang.lower() == "en-gb"
     style = "‘…’" if minority_double else "“…”"
     other = "“…”" if minority_double else "‘…’"
-    seen: set[tuple[str, int]] = set()
-    for chapter, quotation in outer:
-        if quotation.double != minority_double:
-            continue
-        line = chapter.text.line_of(quotation.open.offset)
-        if (chapter.text.file, line) in seen:
-            continue
-        seen.add((chapter.text.file, line))
-        yield Finding(
-            "quote-style",
-            f"{other} as outer quotation marks in a book that quotes with {style} "
-            f"({max(doubles, singles)} against {min(doubles, singles)}): use {other} only inside "
-            f"a quotation — {excerpt(chapter.text.text, quotation.open.offset)}",
-            Place(chapter.text.file, line),
-            context=chapter.text.text[quotation.open.offset: quotation.end])
+    yield from once_per_line("quote-style", (
+        Fault(chapter.text, quotation.open.offset,
+             f"{other} as outer quotation marks in a book that quotes with {style} "
+             f"({max(doubles, singles)} against {min(doubles, singles)}): use {other} only "
+             "inside a quotation", chapter.text.text[quotation.open.offset: quotation.end])
+        for chapter, quotation in outer if quotation.double == minority_double))

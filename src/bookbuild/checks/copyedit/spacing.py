@@ -18,7 +18,7 @@ import bisect
 import re
 from collections.abc import Iterator
 
-from bookbuild.checks.copyedit.findings import Finding, excerpt
+from bookbuild.checks.copyedit.findings import Fault, Finding, once_per_line
 from bookbuild.checks.copyedit.prose import MARK, NUL, ChapterText, Role
 from bookbuild.diagnostics import Place
 
@@ -44,9 +44,8 @@ def check_spacing(chapters: list[ChapterText], lang: str) -> Iterator[Finding]:
         else:
             _before(chapter, faults)
         _after(chapter, faults)
-        for line, (message, at) in sorted(faults.items()):
-            yield Finding("spacing", f"{message} — {excerpt(chapter.text, at)}",
-                          Place(chapter.file, line), context=chapter.text[at - 60: at + 60])
+        yield from once_per_line("spacing", (Fault(chapter, at, message)
+                                             for _, (message, at) in sorted(faults.items())))
 
 
 def _prose_at(chapter: ChapterText, at: int) -> bool:
