@@ -58,7 +58,11 @@ def test_invalid_yaml_names_the_line(tmp_path: Path) -> None:
     book = write_book(tmp_path / "m", "title: A\nauthor: [unclosed\nlang: en\n", {"01.md": "# A\n"})
     result = bookbuild("check", "--manuscript", book)
     assert result.code == 2
-    assert "book.yaml:" in result.stderr and "not valid YAML" in result.stderr
+    # check prints every finding on stdout, those that stop the reading included; the YAML
+    # error is placed where the unclosed bracket opens, not where YAML gave up.
+    assert f"{book}/book.yaml:2: error config-syntax" in result.stdout
+    assert "not valid YAML" in result.stdout and "on line 3" in result.stdout
+    assert "nothing was written" not in result.stdout + result.stderr
     assert_clean_failure(result.stderr)
 
 
@@ -72,19 +76,21 @@ def test_every_config_problem_is_listed_at_once_with_its_line(tmp_path: Path) ->
               "  - 02-missing.md\n"
               "notes:\n"
               "  numbering: sometimes\n")
-    book = write_book(tmp_path / "m", config, {"01.md": "# One\n"})
-    result = bookbuild("check", "--manuscript", book)
+    write_book(tmp_path / "m", config, {"01.md": "# One\n"})
+    # Run from the folder above the manuscript: files are printed as seen from there.
+    result = bookbuild("check", "--manuscript", "m", cwd=tmp_path)
     assert result.code == 2
-    lines = result.stderr.splitlines()
+    lines = result.stdout.splitlines()
 
     def reported(start: str, words: str) -> bool:
         return any(line.startswith(start) and words in line for line in lines)
 
-    assert reported("book.yaml:2: error config-unknown-key", "did you mean 'author'")
-    assert reported("book.yaml:3: error config-invalid", "language tag")
-    assert reported("book.yaml:4: error config-invalid", "check digit")
-    assert reported("book.yaml:7: error missing-file", "02-missing.md")
-    assert reported("book.yaml:9: error config-invalid", "continuous, chapter")
+    assert reported("m/book.yaml:2: error config-unknown-key", "did you mean 'author'")
+    assert reported("m/book.yaml:3: error config-invalid", "language tag")
+    assert reported("m/book.yaml:4: error config-invalid", "check digit")
+    assert reported("m/book.yaml:7: error missing-file", "02-missing.md")
+    assert reported("m/book.yaml:9: error config-invalid", "continuous, chapter")
+    assert [line.split(":")[1] for line in lines[:-1]] == ["2", "3", "4", "7", "9"]  # in order
     assert_clean_failure(result.stderr)
 
 
@@ -102,7 +108,7 @@ def test_a_manuscript_without_chapters_is_refused(tmp_path: Path) -> None:
     book = write_book(tmp_path / "m", "title: A\n", {})
     result = bookbuild("check", "--manuscript", book)
     assert result.code == 2
-    assert "no-chapters" in result.stderr
+    assert "no-chapters" in result.stdout
     assert_clean_failure(result.stderr)
 
 
@@ -143,3 +149,66 @@ def test_every_makefile_target_runs_the_command_it_names() -> None:
                               capture_output=True, text=True, check=False)
         assert done.returncode == 0 and "warning" not in done.stderr, done.stderr
         assert command in done.stdout, (target, done.stdout)
+
+
+# -- every format carries every finding, and the messages say each thing once ----------------------
+
+BAD_CONFIG = "title: A\ndate: 2017-13-45\npdf:\n  trim: 7x10\nisbn: [1, 2]\n"
+
+
+def test_json_and_github_formats_carry_the_config_errors(tmp_path: Path) -> None:
+    write_book(tmp_path / "m", BAD_CONFIG, {"01.md": "# One\n"})
+    result = bookbuild("check", "--manuscript", "m", "--format", "json", cwd=tmp_path)
+    assert result.code == 2
+    report = json.loads(result.stdout)
+    found = [(f["code"], f["file"], f["path"], f["line"]) for f in report["findings"]]
+    assert found == [("config-invalid", "book.yaml", "m/book.yaml", 2),
+                     ("config-invalid", "book.yaml", "m/book.yaml", 4),
+                     ("config-invalid", "book.yaml", "m/book.yaml", 5)]
+    assert report["summary"]["errors"] == 3 and report["summary"]["read"] is False
+    github = bookbuild("check", "--manuscript", "m", "--format", "github", cwd=tmp_path)
+    assert github.code == 2
+    assert github.stdout.splitlines()[0].startswith(
+        "::error file=m/book.yaml,line=2,endLine=2,title=config-invalid::")
+    assert len(github.stdout.splitlines()) == 3
+    for run in (result, github):
+        assert "nothing was written" not in run.stdout + run.stderr
+        assert_clean_failure(run.stderr)
+
+
+def test_config_messages_say_each_thing_once(tmp_path: Path) -> None:
+    write_book(tmp_path / "m", BAD_CONFIG, {"01.md": "# One\n"})
+    lines = bookbuild("check", "--manuscript", "m", cwd=tmp_path).stdout.splitlines()
+    date, trim, isbn = lines[:3]
+    # An impossible date is a finding, not an internal error, and its form is given once.
+    assert "“2017-13-45”, which is no calendar date" in date and date.count("YYYY-MM-DD") == 1
+    # The trims are listed once, all of them (a4 and letter too).
+    assert trim.count("5x8in") == 1 and "a4" in trim and "letter" in trim
+    assert "an ISBN for every edition, or one per edition" not in isbn
+
+
+def test_the_draft_hint_names_the_folders_given(tmp_path: Path) -> None:
+    write_book(tmp_path / "my book", "title: A\n", {"01.md": "# One\n\nA [broken](#nowhere) link.\n"})
+    result = bookbuild("build", "--manuscript", "my book", "--out", "o", cwd=tmp_path)
+    assert result.code == 1
+    assert "'bookbuild build --manuscript 'my book' --out o --draft'" in result.stderr
+    assert "my book/01.md:3: error broken-link" in result.stderr
+
+
+def test_progress_counts_chapters_in_words(tmp_path: Path) -> None:
+    import io
+
+    from bookbuild.pipeline import load
+    from bookbuild.progress import Progress
+    book = write_book(tmp_path / "m", "title: A\n", {"01.md": "# One\n"})
+    stream = io.StringIO()
+    load(book, Progress(stream=stream))
+    assert "Parsing 1 chapter with pandoc" in stream.getvalue()
+
+
+def test_an_unknown_delivery_profile_is_named_with_a_guess(tmp_path: Path) -> None:
+    write_book(tmp_path / "m", "title: A\ndelivery: [kdp-prnt]\n", {"01.md": "# One\n"})
+    result = bookbuild("check", "--manuscript", "m", cwd=tmp_path)
+    assert result.code == 2
+    assert "m/book.yaml:2: error config-invalid" in result.stdout
+    assert "did you mean 'kdp-print'?" in result.stdout

@@ -3,6 +3,7 @@ running heads, note links, type sizes, line spacing, and the preflight on real b
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import zipfile
 from collections import defaultdict
@@ -260,7 +261,13 @@ def test_preflight_catches_what_printers_reject(tmp_path: Path) -> None:
     config, _ = load_config(MANUSCRIPT)
     codes = {f.code for f in preflight(path, config).findings}
     assert {"pdf-trim", "pdf-not-pdfx", "pdf-small-text", "pdf-foreign-font", "pdf-rgb-colour",
-            "pdf-odd-pages", "pdf-few-pages"} <= codes
+            "pdf-odd-pages"} <= codes
+    # A page count is a print-on-demand printer's rule: held only to a book delivered there.
+    assert "pdf-few-pages" not in codes
+    kdp = preflight(path, dataclasses.replace(config, delivery=("kdp-print",))).findings
+    few = [f for f in kdp if f.code == "pdf-few-pages"]
+    assert len(few) == 1 and few[0].is_error
+    assert "1 page: Amazon KDP Print" in few[0].message and "kdp.amazon.com" in few[0].message
 
 
 def test_ten_days_passes_the_preflight(ten_days: Path) -> None:

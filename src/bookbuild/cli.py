@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import shlex
 import signal
 import sys
 import traceback
@@ -45,9 +46,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, progress))
     except BookError as exc:
-        print_findings(exc.diagnostics, sys.stderr)
-        print(f"bookbuild: stopped: {count_findings(exc.diagnostics)}; nothing was written",
-              file=sys.stderr)
+        print_findings(exc.diagnostics, sys.stderr, getattr(args, "manuscript", None))
+        written = "; nothing was written" if args.command == "build" else ""
+        print(f"bookbuild: stopped: {count_findings(exc.diagnostics)}{written}", file=sys.stderr)
         return EXIT_UNUSABLE
     except (KeyboardInterrupt, Terminated):
         print("bookbuild: interrupted; editions already in place were left unchanged",
@@ -203,11 +204,13 @@ def _port(value: str) -> int:
 def _build(args: argparse.Namespace, progress: Progress) -> int:
     result = build(args.manuscript, args.out, args.format, progress, draft=args.draft,
                    jobs=args.jobs)
-    print_findings(result.findings, sys.stderr)
+    print_findings(result.findings, sys.stderr, args.manuscript)
     if result.refused:
+        folders = f"--manuscript {shlex.quote(str(args.manuscript))}"
         print(f"bookbuild: {count_findings(result.findings)}: no edition was written. See them with "
-              f"'bookbuild check --manuscript {args.manuscript}', fix the errors, or write a draft "
-              "anyway with 'bookbuild build --draft'", file=sys.stderr)
+              f"'bookbuild check {folders}', fix the errors, or write a draft anyway with "
+              f"'bookbuild build {folders} --out {shlex.quote(str(args.out))} --draft'",
+              file=sys.stderr)
         return EXIT_FINDINGS
     for rejected in result.rejected:
         print(f"bookbuild: {rejected} failed its check and was not written; the previous file "
@@ -223,25 +226,39 @@ def _build(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def _check(args: argparse.Namespace, progress: Progress) -> int:
-    book, findings = check(args.manuscript, progress)
+    """Every finding in the chosen format on stdout, those that stop the reading of the
+    manuscript (an invalid book.yaml) included: a CI reading JSON gets them too."""
+    root: Path = args.manuscript
+    book: Book | None
+    try:
+        book, findings = check(root, progress)
+    except BookError as exc:
+        book, findings = None, sorted(exc.diagnostics, key=Diagnostic.sort_key)
     summary = {
         "errors": sum(f.is_error for f in findings),
         "warnings": sum(not f.is_error for f in findings),
-        "chapters": len(book.chapters),
-        "notes": len(book.notes),
-        "citations": len(book.citations),
+        "chapters": len(book.chapters) if book else 0,
+        "notes": len(book.notes) if book else 0,
+        "citations": len(book.citations) if book else 0,
+        "read": book is not None,           # false: the manuscript could not be read at all
     }
     if args.format == "json":
-        json.dump({"findings": [f.to_json() for f in findings], "summary": summary},
+        json.dump({"findings": [f.to_json(root) for f in findings], "summary": summary},
                   sys.stdout, indent=2, ensure_ascii=False)
         print()
     elif args.format == "github":
         for finding in findings:
-            print(_annotation(finding, args.manuscript))
+            print(_annotation(finding, root))
     else:
-        print_findings(findings, sys.stdout)
-        print(f"{count_findings(findings)} in {plural(summary['chapters'], 'chapter')} "
-              f"({plural(summary['notes'], 'note')}, {plural(summary['citations'], 'citation')})")
+        print_findings(findings, sys.stdout, root)
+        if book is None:
+            print(f"{count_findings(findings)}: the manuscript could not be read; mend these first")
+        else:
+            print(f"{count_findings(findings)} in {plural(summary['chapters'], 'chapter')} "
+                  f"({plural(summary['notes'], 'note')}, "
+                  f"{plural(summary['citations'], 'citation')})")
+    if book is None:
+        return EXIT_UNUSABLE
     return EXIT_FINDINGS if summary["errors"] else EXIT_OK
 
 
@@ -257,7 +274,7 @@ def _preflight(args: argparse.Namespace, progress: Progress) -> int:
                        crop_marks=args.proof)
     for line in report.facts():
         print(line)
-    print_findings(report.findings, sys.stdout)
+    print_findings(report.findings, sys.stdout, args.manuscript)
     print("preflight passed" if report.passed else f"preflight failed: {count_findings(report.findings)}")
     return EXIT_OK if report.passed else EXIT_FINDINGS
 
@@ -303,7 +320,7 @@ def _verify(args: argparse.Namespace, progress: Progress) -> int:
         print(f"bookbuild: no edition in {args.out}; build them first with 'bookbuild build'",
               file=sys.stderr)
         return EXIT_UNUSABLE
-    print_findings(report.findings, sys.stdout)
+    print_findings(report.findings, sys.stdout, args.manuscript)
     names = ", ".join(edition.name for edition in report.editions)
     if report.passed:
         print(f"verified: {plural(report.notes, 'note')} agree, in order, number and text, "
@@ -327,7 +344,7 @@ def _annotation(finding: Diagnostic, manuscript: Path) -> str:
     """A GitHub Actions workflow command: ::error file=...,line=...::message"""
     level = "error" if finding.is_error else "warning"
     place = finding.place
-    fields = [f"file={(manuscript / place.file).as_posix()}"]
+    fields = [f"file={Path(place.path(manuscript)).as_posix()}"]
     if place.line:
         fields += [f"line={place.line}", f"endLine={place.end_line or place.line}"]
     fields.append(f"title={finding.code}")

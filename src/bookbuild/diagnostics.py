@@ -7,9 +7,11 @@ to do about it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from pathlib import Path
 from typing import TextIO
 
 
@@ -29,9 +31,21 @@ class Place:
     end_line: int | None = None
 
     def __str__(self) -> str:
-        if self.line is None:
-            return self.file
-        return f"{self.file}:{self.line}"
+        return self.shown()
+
+    def shown(self, root: Path | None = None) -> str:
+        """`file:line`, the file as seen from where the command ran when the manuscript
+        folder `root` is given as it was on the command line (`manuscript/book.yaml:7`), so
+        that editors and terminals can open it; a file outside the manuscript (an edition) is
+        left as it is."""
+        file = self.path(root)
+        return file if self.line is None else f"{file}:{self.line}"
+
+    def path(self, root: Path | None = None) -> str:
+        """The file, seen from where the command ran (see `shown`)."""
+        if root is not None and not Path(self.file).is_absolute() and (root / self.file).exists():
+            return os.path.normpath(root / self.file)
+        return self.file
 
     def to_json(self) -> dict[str, object]:
         return {"file": self.file, "line": self.line, "end_line": self.end_line or self.line}
@@ -54,14 +68,17 @@ class Diagnostic:
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.place.file, self.place.line or 0, 0 if self.is_error else 1, self.code)
 
-    def to_text(self) -> str:
-        return f"{self.place}: {self.severity.value} {self.code}: {self.message}"
+    def to_text(self, root: Path | None = None) -> str:
+        return f"{self.place.shown(root)}: {self.severity.value} {self.code}: {self.message}"
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self, root: Path | None = None) -> dict[str, object]:
+        """`file` is relative to the manuscript folder; `path` is the same file as seen from
+        where the command ran, when `root` (the folder as given) is known."""
         data: dict[str, object] = {
             "code": self.code,
             "severity": self.severity.value,
             **self.place.to_json(),
+            **({"path": self.place.path(root)} if root is not None else {}),
             "message": self.message,
             "related": [p.to_json() for p in self.related],
         }
@@ -96,10 +113,11 @@ def fail(code: str, message: str, place: Place) -> BookError:
     return BookError([error(code, message, place)])
 
 
-def print_findings(findings: Sequence[Diagnostic], stream: TextIO) -> None:
-    """One finding a line, `file:line: severity code: message`, as every command prints them."""
-    for finding in findings:
-        print(finding.to_text(), file=stream)
+def print_findings(findings: Sequence[Diagnostic], stream: TextIO, root: Path | None = None) -> None:
+    """One finding a line, `file:line: severity code: message`, as every command prints them,
+    in manuscript order (file, line, errors first); `root` as in `Place.shown`."""
+    for finding in sorted(findings, key=Diagnostic.sort_key):
+        print(finding.to_text(root), file=stream)
 
 
 def count_findings(findings: Sequence[Diagnostic]) -> str:

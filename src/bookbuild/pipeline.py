@@ -23,7 +23,7 @@ from pathlib import Path
 from bookbuild.cache import default_cache
 from bookbuild.checks import run_checks
 from bookbuild.config import BookConfig, load_config
-from bookbuild.diagnostics import Diagnostic
+from bookbuild.diagnostics import Diagnostic, plural
 from bookbuild.model import Book
 from bookbuild.model.build import build_book
 from bookbuild.parse.bibliography import format_bibliography, read_bibliography, write_references
@@ -61,7 +61,7 @@ def load(manuscript: Path, progress: Progress) -> Book:
         references = write_references(bibliography, workdir) if bibliography else None
         settings = ReaderSettings(lang=config.lang, csl=config.csl, references=references)
         cache = default_cache()
-        parsed = progress.step(f"Parsing {len(sources)} chapters with pandoc", parse_sources,
+        parsed = progress.step(f"Parsing {plural(len(sources), 'chapter')} with pandoc", parse_sources,
                                sources, settings, workdir, cache=cache)
         if cache.hits:
             progress.say(f"    {cache.hits} of {len(sources)} chapters unchanged, read from the "

@@ -14,7 +14,6 @@ GUTTER_BEYOND = 0.75
 PAPERS = {"white": 0.002252, "cream": 0.0025}            # inches per page
 MIN_OUTSIDE = 0.25                                       # inches, without bleed
 MIN_OUTSIDE_BLEED = 0.375                                # inches, with bleed
-MIN_PAGES = 24
 MIN_TEXT = 7.0                                           # points
 BLEED = 0.125                                            # inches (3 mm for metric trims)
 

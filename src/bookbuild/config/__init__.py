@@ -59,6 +59,7 @@ class BookConfig:
     accepted_duplicates: tuple[str, ...] = ()
     duplicate_min_words: int = 25
     accepted_variants: tuple[str, ...] = ()     # what the copy-edit checks accept as written
+    delivery: tuple[str, ...] = ()              # the printers' and stores' profiles that apply
     quotation_min_words: int = 15
     check_levels: dict[str, str] = field(default_factory=dict)   # code -> off, warning, error
     fallback_fonts: tuple[Path, ...] = ()       # fonts.fallback, after the book face
@@ -141,7 +142,8 @@ class _Validator:
                 try:
                     values[name] = key.check(value)
                 except Invalid as exc:
-                    self._error(key_path, f"'{_dotted(key_path)}' {exc}; {key.help}")
+                    help = "" if exc.complete else f" ({key.help})"
+                    self._error(key_path, f"'{_dotted(key_path)}' {exc}{help}")
         for key in keys:
             if key.required and key.name not in data:
                 self._error(path, f"'{_dotted(path + (key.name,))}' is required: add a line "
@@ -210,7 +212,7 @@ class _Validator:
             "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
             "accepted-duplicates": "accepted_duplicates",
             "checks.duplicate-min-words": "duplicate_min_words", "cover-image": "cover_image",
-            "accepted-variants": "accepted_variants",
+            "accepted-variants": "accepted_variants", "delivery": "delivery",
             "checks.quotation-min-words": "quotation_min_words",
             "bibliography-format": "bibliography_format", "fonts.fallback": "fallback_fonts",
         }

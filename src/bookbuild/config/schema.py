@@ -7,6 +7,7 @@ and only then stops. Keys use pandoc's names where pandoc has one.
 from __future__ import annotations
 
 import datetime
+import difflib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -15,12 +16,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from bookbuild.checks.codes import Code
 
+from bookbuild.delivery import profile_names
 from bookbuild.parse.limits import CONTROL_CHARACTERS
 from bookbuild.printspec import PAPERS
 
 
 class Invalid(ValueError):
-    """A value that does not fit its key; the message says what would."""
+    """A value that does not fit its key; the message says what would. `complete`: the message
+    lists what the key takes, so the key's help is not repeated after it."""
+
+    def __init__(self, message: str, *, complete: bool = False) -> None:
+        super().__init__(message)
+        self.complete = complete
 
 
 Check = Callable[[object], object]
@@ -84,7 +91,7 @@ def choice(*options: str) -> Check:
     def check(value: object) -> str:
         if isinstance(value, str) and value in options:
             return value
-        raise Invalid("must be one of " + ", ".join(options))
+        raise Invalid("must be one of " + ", ".join(options), complete=True)
     return check
 
 
@@ -101,9 +108,15 @@ def date(value: object) -> str:
         return value.isoformat()
     if isinstance(value, int) and 1000 <= value <= 9999:
         return str(value)
-    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value.strip()):
-        return value.strip()
-    raise Invalid("must be a date written YYYY, YYYY-MM or YYYY-MM-DD")
+    text = str(value).strip()
+    if isinstance(value, str) and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        try:
+            datetime.date.fromisoformat(text if len(text) == 10 else (text + "-01-01")[:10])
+        except ValueError:
+            raise Invalid(f"is “{text}”, which is no calendar date: write it as YYYY, YYYY-MM "
+                          "or YYYY-MM-DD", complete=True) from None
+        return text
+    raise Invalid("must be a date written YYYY, YYYY-MM or YYYY-MM-DD", complete=True)
 
 
 _LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
@@ -153,6 +166,21 @@ def isbn(value: object) -> dict[str, str]:
     return {edition: number for edition in ISBN_EDITIONS}
 
 
+def delivery(value: object) -> tuple[str, ...]:
+    """A profile name or a list of them (see `bookbuild.delivery`)."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise Invalid("must be a profile name or a list of them")
+    known = profile_names()
+    for name in names:
+        if name not in known:
+            guess = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+            hint = f"did you mean '{guess[0]}'? " if guess else ""
+            raise Invalid(f"names '{name}', which is no delivery profile; {hint}known profiles: "
+                          + ", ".join(known), complete=True)
+    return tuple(dict.fromkeys(names))
+
+
 TRIM_SIZES: dict[str, tuple[str, str]] = {
     "5x8in": ("5in", "8in"),
     "5.5x8.5in": ("5.5in", "8.5in"),
@@ -162,6 +190,9 @@ TRIM_SIZES: dict[str, tuple[str, str]] = {
     "a4": ("210mm", "297mm"),
     "letter": ("8.5in", "11in"),
 }
+
+
+TRIM_HELP = ", ".join(TRIM_SIZES) + ", or a width x height with its unit, e.g. 156x234mm"
 
 
 def trim(value: object) -> tuple[str, str]:
@@ -174,7 +205,7 @@ def trim(value: object) -> tuple[str, str]:
         if match:
             width, height, unit = match.groups()
             return (width + unit, height + unit)
-    raise Invalid("must be one of " + ", ".join(TRIM_SIZES) + " or a size such as 6x9in or 156x234mm")
+    raise Invalid(f"must be {TRIM_HELP}", complete=True)
 
 
 # -- the table ---------------------------------------------------------------------------------
@@ -205,7 +236,7 @@ def level(code: Code) -> Check:
     def check(value: object) -> str:
         value = "off" if value is False else value
         if not isinstance(value, str) or value not in LEVELS:
-            raise Invalid("must be one of " + ", ".join(LEVELS))
+            raise Invalid("must be one of " + ", ".join(LEVELS), complete=True)
         if code.severity.value == "error" and value != "error":
             raise Invalid(f"cannot be {value}: '{code.code}' is an error because an edition "
                           "would be wrong; correct the manuscript instead")
@@ -222,7 +253,7 @@ def check_keys() -> tuple[Key, ...]:
         for code in CODES)
 
 PDF = (
-    Key("trim", trim, "the trim size: 5x8in, 5.5x8.5in (default), 6x9in, a5, royal, or WxHunit"),
+    Key("trim", trim, f"the trim size: {TRIM_HELP} (default 5.5x8.5in)"),
     Key("bleed", boolean, "add a bleed (0.125 in; 3 mm for metric trims) around each page"),
     Key("paper", choice(*PAPERS), "the paper, for the spine width: white (default) or cream"),
 )
@@ -255,7 +286,10 @@ KEYS: tuple[Key, ...] = (
         "(default: one made from the title and author)"),
     Key("chapters", texts, "the chapter files in reading order (default: every *.md by name)"),
     Key("slug", slug, "the output file name (default: made from the title)"),
-    Key("isbn", isbn, "an ISBN for every edition, or one per edition: {epub: ..., pdf: ...}"),
+    Key("isbn", isbn, "one ISBN for all the editions, or a mapping of edition to ISBN: "
+        "{epub: ..., pdf: ...}"),
+    Key("delivery", delivery, "the printers and stores the book is made for, whose rules the "
+        "checks then apply: " + ", ".join(profile_names()) + " (default: none)"),
     Key("notes", lambda v: v, "how notes are numbered", section=NOTES),
     Key("accepted-duplicates", texts,
         "pieces of text inside passages that are repeated on purpose (epigraphs, refrains...)"),

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from bookbuild.diagnostics import BookError, Place, error
+from bookbuild.diagnostics import BookError, Diagnostic, Place, error
 
 KeyPath = tuple[str | int, ...]
 
@@ -38,21 +38,33 @@ def load_yaml(text: str, file: str) -> LocatedYaml:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise BookError([error(
-            "config-syntax",
-            f"{file} is not valid YAML ({problem}); fix the syntax near this line "
-            "(indent nested keys with spaces and quote values that contain ': ' or start with '@')",
-            Place(file, line),
-        )]) from None
+        raise BookError([_syntax_error(exc, file)]) from None
     located = LocatedYaml(data=None)
     if root is None:
         located.data = {}
         return located
     located.data = _convert(root, (), located)
     return located
+
+
+def _syntax_error(exc: yaml.YAMLError, file: str) -> Diagnostic:
+    """The error at the line where the faulty construct opens (a quote or bracket never closed
+    is where the author must look), naming the line where YAML noticed it when that is later."""
+    problem_mark = getattr(exc, "problem_mark", None)
+    context_mark = getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    mark = context_mark or problem_mark
+    line = mark.line + 1 if mark is not None else None
+    detail = problem
+    if context and context_mark is not None and problem_mark is not None \
+            and problem_mark.line != context_mark.line:
+        detail = f"{context} on this line, {problem} on line {problem_mark.line + 1}"
+    return error(
+        "config-syntax",
+        f"{file} is not valid YAML ({detail}); fix the syntax near this line (indent nested "
+        "keys with spaces and quote values that contain ': ' or start with '@')",
+        Place(file, line))
 
 
 _SCALARS = yaml.SafeLoader("")
@@ -73,4 +85,9 @@ def _convert(node: yaml.Node, path: KeyPath, out: LocatedYaml) -> object:
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_convert(item, path + (i,), out) for i, item in enumerate(node.value)]
-    return _SCALARS.construct_object(node)
+    try:
+        return _SCALARS.construct_object(node)
+    except ValueError:
+        # A scalar YAML reads as a timestamp that is no date (2017-13-45): the text as typed,
+        # for the key's own check to say what is wrong with it.
+        return node.value

@@ -22,7 +22,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from bookbuild.config import BookConfig
-from bookbuild.diagnostics import Diagnostic, Place, Severity
+from bookbuild.delivery import profile as delivery_profile
+from bookbuild.diagnostics import Diagnostic, Place, Severity, plural
 from bookbuild.preflight.content import (
     BOOK_FACES,
     Box,
@@ -36,7 +37,6 @@ from bookbuild.preflight.resources import profile_problems, read_resources, subs
 from bookbuild.printspec import (
     MIN_OUTSIDE,
     MIN_OUTSIDE_BLEED,
-    MIN_PAGES,
     MIN_TEXT,
     PAPERS,
     minimum_gutter,
@@ -55,7 +55,8 @@ CODES = {
     "pdf-foreign-font": Severity.ERROR, "pdf-small-text": Severity.ERROR,
     "pdf-missing-glyph": Severity.ERROR, "pdf-rgb-colour": Severity.ERROR,
     "pdf-gutter": Severity.ERROR, "pdf-margin": Severity.ERROR, "pdf-odd-pages": Severity.ERROR,
-    "pdf-few-pages": Severity.WARNING, "pdf-subset-tag": Severity.ERROR,
+    "pdf-few-pages": Severity.ERROR, "pdf-many-pages": Severity.ERROR,
+    "pdf-subset-tag": Severity.ERROR,
     "pdf-output-profile": Severity.ERROR, "pdf-object-outside": Severity.ERROR,
     "pdf-object-margin": Severity.ERROR,
 }
@@ -139,10 +140,25 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
     _resource_checks(report, reader)
     if report.pages % 2:
         report.add("pdf-odd-pages", f"{report.pages} pages: a printed book has an even page count")
-    if report.pages < MIN_PAGES:
-        report.add("pdf-few-pages", f"{report.pages} pages: print on demand (KDP Print) needs at "
-                   f"least {MIN_PAGES}; printers add blank pages or refuse the file")
+    _page_count(report, config)
     return report
+
+
+def _page_count(report: Report, config: BookConfig) -> None:
+    """The page count against each print profile the book is delivered to (none by default:
+    an offset printer binds what it is given)."""
+    for name in config.delivery:
+        delivered = delivery_profile(name)
+        for rule_name, code, short in (("min-pages", "pdf-few-pages", True),
+                                       ("max-pages", "pdf-many-pages", False)):
+            rule = delivered.rule(rule_name)
+            if rule is None or not isinstance(rule.value, int):
+                continue
+            if (report.pages < rule.value) if short else (report.pages > rule.value):
+                report.add(code, f"{plural(report.pages, 'page')}: {delivered.title}: {rule.says} "
+                           f"({rule.source}, read {rule.read}); "
+                           + ("add pages or choose a smaller trim" if short
+                              else "choose a larger trim or split the book"))
 
 
 _PARALLEL_PAGES = 300
