@@ -212,3 +212,10 @@ def test_an_unknown_delivery_profile_is_named_with_a_guess(tmp_path: Path) -> No
     assert result.code == 2
     assert "m/book.yaml:2: error config-invalid" in result.stdout
     assert "did you mean 'kdp-print'?" in result.stdout
+
+
+def test_a_bare_bookbuild_lists_the_commands() -> None:
+    result = bookbuild()
+    assert result.code == 2
+    assert all(command in result.stdout for command in ("build", "check", "verify", "serve"))
+    assert "the following arguments are required" not in result.stderr

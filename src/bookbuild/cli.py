@@ -35,6 +35,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_UNUSABLE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):
+        parser.print_help()             # a bare `bookbuild`: the commands, not a usage error
+        return EXIT_UNUSABLE
     args = parser.parse_args(argv)
     if args.debug:
         handler = logging.StreamHandler()
