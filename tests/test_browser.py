@@ -9,48 +9,22 @@ test's temporary folder, named in the output of `pytest -rA tests/test_browser.p
 
 from __future__ import annotations
 
-import functools
-import os
-import threading
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urldefrag
 
 import pytest
 
+from conftest import _serve
+
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
 
-CHROMIUM = Path(os.environ.get("BOOKBUILD_CHROMIUM", "/usr/bin/chromium"))
+# `browser` (one Chromium for the session) and `site` (the essay's web edition on a local web
+# server) are fixtures of conftest.py.
 WIDTHS = {"phone": {"width": 360, "height": 740}, "desktop": {"width": 1280, "height": 900}}
 CHAPTER = "01-revolution-destroyed.html"
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def site(essay: Path) -> Iterator[str]:
-    """The essay's HTML edition on a local web server; its base URL."""
-    base, server = _serve(essay / "html")
-    yield base
-    server.shutdown()
-    server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}; .ci/run installs Debian's chromium package")
-    with sync_api.sync_playwright() as driver:
-        launched = driver.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @dataclass
@@ -82,12 +56,6 @@ def _page(browser: Any, base: str, viewport: dict[str, int], **options: Any) -> 
 
 def _links(page: Any) -> list[str]:
     return page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
-
-
-def _serve(folder: Path) -> tuple[str, ThreadingHTTPServer]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 def _crawl(page: Any, site: str, width: int, shots: Path | None) -> tuple[dict[str, set[str]], list[str]]:

@@ -1,16 +1,18 @@
-"""The same commands on real books at scale: Ten Days, War and Peace, and all of Gibbon."""
+"""The same commands on real books at scale: Ten Days, War and Peace, and all of Gibbon.
+
+The builds and checks are conftest.py's `Early` work, started in the background when the
+session begins: minutes of one core, mostly spent while earlier tests leave that core idle."""
 
 from __future__ import annotations
 
 import json
 import zipfile
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from conftest import bookbuild, corpus_book
+from conftest import Early, corpus_book
 from readers import epub_notes, html_notes
 
 BOOKS = [
@@ -20,16 +22,18 @@ BOOKS = [
 ]
 
 
-@pytest.mark.parametrize("name, slug, notes", BOOKS, ids=[b[0] for b in BOOKS])
-def test_corpus_book_builds_epub_and_html(tmp_path: Path, name: str, slug: str, notes: int) -> None:
-    manuscript = corpus_book(name)
+@pytest.mark.parametrize("name, slug, notes", [
+    pytest.param(*book, id=book[0], marks=pytest.mark.early(f"editions:{book[0]}")) for book in BOOKS])
+def test_corpus_book_builds_epub_and_html(early: Early, name: str, slug: str, notes: int) -> None:
+    corpus_book(name)
     # A draft: the corpus holds real repeated passages that the check reports (see below).
-    result = bookbuild("build", "--draft", "--manuscript", manuscript, "--out", tmp_path,
-                       "--format", "epub,html")
+    # `build --draft --format epub,html`, then `verify --format epub,html` (conftest.EARLY_WORK).
+    editions = early.result(f"editions:{name}")
+    result, out = editions.build, editions.out
     assert result.code == 0, result.stderr[-3000:]
-    epub = tmp_path / f"{slug}.epub"
+    epub = out / f"{slug}.epub"
     from_epub = epub_notes(epub)
-    from_html = html_notes(tmp_path / "html")
+    from_html = html_notes(out / "html")
     assert len(from_epub) == notes
     assert from_epub == from_html
     assert [n.number for n in from_epub] == list(range(1, notes + 1))
@@ -41,21 +45,22 @@ def test_corpus_book_builds_epub_and_html(tmp_path: Path, name: str, slug: str, 
                 ids.update(f"{member}#{e.get('id')}" for e in root.iter() if e.get("id"))
     assert [i for i, count in ids.items() if count > 1] == []
     # Every note of the model, read back from both screen editions, word for word.
-    verified = bookbuild("verify", "--manuscript", manuscript, "--out", tmp_path,
-                         "--format", "epub,html")
+    verified = editions.verify
     assert verified.code == 0, verified.stdout[-3000:]
     assert f"verified: {notes} notes agree" in verified.stdout and "in EPUB, HTML" in verified.stdout
 
 
-def test_war_and_peace_headings_get_unique_ids(tmp_path: Path) -> None:
+@pytest.mark.early("editions:tolstoy-war-and-peace")
+def test_war_and_peace_headings_get_unique_ids(early: Early) -> None:
     manuscript = corpus_book("tolstoy-war-and-peace")
     headings = [p for p in sorted(manuscript.glob("*.md")) if p.read_text().startswith("# I\n")]
     assert len(headings) == 17
-    result = bookbuild("build", "--draft", "--manuscript", manuscript, "--out", tmp_path,
-                       "--format", "html")
+    # The web edition of the test above (the same bytes as one built with `--format html`).
+    editions = early.result("editions:tolstoy-war-and-peace")
+    result = editions.build
     assert result.code == 0, result.stderr[-3000:]
     ids = []
-    for page in sorted((tmp_path / "html").glob("*.html")):
+    for page in sorted((editions.out / "html").glob("*.html")):
         root = etree.parse(str(page), etree.HTMLParser()).getroot()
         ids += [h.get("id") for h in root.iter("h1") if h.text == "I"]
     assert len(ids) == 17 and len(set(ids)) == 17
@@ -84,9 +89,11 @@ CORPUS_FINDINGS = {
 }
 
 
-@pytest.mark.parametrize("name", list(CORPUS_FINDINGS))
-def test_check_reports_the_real_repetitions(name: str) -> None:
-    result = bookbuild("check", "--manuscript", corpus_book(name), "--format", "json")
+@pytest.mark.parametrize("name", [pytest.param(name, id=name, marks=pytest.mark.early(f"check:{name}"))
+                                  for name in CORPUS_FINDINGS])
+def test_check_reports_the_real_repetitions(early: Early, name: str) -> None:
+    corpus_book(name)
+    result = early.result(f"check:{name}")      # `check --format json` (conftest.EARLY_WORK)
     report = json.loads(result.stdout)
     errors = [f for f in report["findings"] if f["severity"] == "error"]
     found = [(f["file"], f["line"], f["related"][0]["file"], f["related"][0]["line"])

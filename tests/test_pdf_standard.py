@@ -15,6 +15,7 @@ from weasyprint import HTML
 
 from bookbuild.config import load_config
 from bookbuild.diagnostics import Place
+from bookbuild.preflight import Report as PreflightReport
 from bookbuild.preflight import preflight
 from bookbuild.preflight.resources import read_resources
 from bookbuild.writers.pdf import join
@@ -27,7 +28,8 @@ FAULTS = Path(__file__).resolve().parent / "faults"
 STYLE = (ROOT / "styles" / "css" / "print.css").as_uri()
 
 
-def test_ten_days_has_one_program_per_tag_and_name_and_one_output_profile(ten_days: Path) -> None:
+def test_ten_days_has_one_program_per_tag_and_name_and_one_output_profile(
+        ten_days: Path, ten_days_preflight: PreflightReport) -> None:
     pdf = ten_days / f"{SLUG}.pdf"
     found = read_resources(PdfReader(pdf))
     assert found.by_tag and all(len(programs) == 1 for programs in found.by_tag.values())
@@ -36,7 +38,7 @@ def test_ten_days_has_one_program_per_tag_and_name_and_one_output_profile(ten_da
     faces = [name.partition("+")[2] for name in found.by_name]
     assert len(faces) == len(set(faces)) >= 2
     assert list(found.cmyk_profiles) == [found.intent_profile]
-    report = preflight(pdf, load_config(ten_days_manuscript())[0])
+    report = ten_days_preflight         # `preflight` of the same PDF, read once (conftest.py)
     assert report.passed, [f.to_text() for f in report.findings if f.is_error]
 
 
@@ -47,11 +49,6 @@ def test_ten_days_passes_qpdf_check(ten_days: Path) -> None:
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No syntax or stream encoding errors" in done.stdout
-
-
-def ten_days_manuscript() -> Path:
-    from conftest import corpus_book
-    return corpus_book("reed-ten-days")
 
 
 def _parts(tmp_path: Path) -> list[tuple[Path, set[str]]]:

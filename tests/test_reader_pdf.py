@@ -24,7 +24,7 @@ from bookbuild.progress import Progress
 from bookbuild.verify.tagged import read_tagged
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
 from bookbuild.writers.pdf.layout import pdf_view
-from conftest import MANUSCRIPT, bookbuild
+from conftest import MANUSCRIPT, Run, bookbuild
 from test_cli import write_book
 
 SLUG = "revolution-destroyed"
@@ -62,6 +62,13 @@ def pictures(tmp_path_factory: pytest.TempPathFactory) -> Path:
                  "[^1]: Eine Anmerkung.\n"})
     Image.new("RGB", (40, 40), (200, 0, 0)).save(book / "red.png")
     return book
+
+
+@pytest.fixture(scope="module")
+def pictures_reader(pictures: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Run, Path]:
+    """`pictures` built once as a reader PDF: the build's outcome and its folder."""
+    out = tmp_path_factory.mktemp("pictures-reader")
+    return bookbuild("build", "--manuscript", pictures, "--out", out, "--format", "reader-pdf"), out
 
 
 def _normal(text: str) -> str:
@@ -246,7 +253,7 @@ def test_note_links_are_link_elements_with_struct_parents_and_descriptions(reade
 
 
 def test_the_build_reads_it_back_and_verify_reads_it_like_the_other_editions(
-        reader: Path, essay: Path, tmp_path: Path) -> None:
+        reader: Path, essay: Path, essay_verified: Run, tmp_path: Path) -> None:
     result = bookbuild("verify", "--manuscript", MANUSCRIPT, "--out", reader.parent,
                        "--format", "reader-pdf")
     assert result.code == 0, result.stdout + result.stderr
@@ -258,17 +265,19 @@ def test_the_build_reads_it_back_and_verify_reads_it_like_the_other_editions(
     assert result.code == 1
     assert "reader-pdf-structure" in result.stdout
     assert "is not tagged" in result.stdout and "not one sRGB intent" in result.stdout
-    # By default `verify` reads the three default editions, and the reader PDF when present.
-    assert bookbuild("verify", "--manuscript", MANUSCRIPT, "--out", essay).code == 0
+    # By default `verify` reads the three default editions, and the reader PDF when present:
+    # `verify --manuscript MANUSCRIPT --out essay`, run once for the session (conftest.py).
+    assert essay_verified.code == 0
 
 
 # -- figures, languages, reproducibility -------------------------------------------------------
 
 
-def test_a_figure_has_its_description_and_the_book_its_language(pictures: Path, tmp_path: Path) -> None:
-    result = bookbuild("build", "--manuscript", pictures, "--out", tmp_path, "--format", "reader-pdf")
+def test_a_figure_has_its_description_and_the_book_its_language(
+        pictures_reader: tuple[Run, Path]) -> None:
+    result, out = pictures_reader
     assert result.code == 0, result.stderr
-    path = tmp_path / "bilder-reader.pdf"
+    path = out / "bilder-reader.pdf"
     assert PdfReader(str(path)).trailer["/Root"]["/Lang"] == "de"
     with pdfplumber.open(path) as pdf:
         elements = list(_walk(pdf.structure_tree))
@@ -284,10 +293,10 @@ def test_a_figure_has_its_description_and_the_book_its_language(pictures: Path, 
         "1", "Verweis", "1."]
 
 
-def test_a_tables_header_cells_head_their_columns(pictures: Path, tmp_path: Path) -> None:
-    result = bookbuild("build", "--manuscript", pictures, "--out", tmp_path, "--format", "reader-pdf")
+def test_a_tables_header_cells_head_their_columns(pictures_reader: tuple[Run, Path]) -> None:
+    result, out = pictures_reader
     assert result.code == 0, result.stderr
-    pdf = PdfReader(str(tmp_path / "bilder-reader.pdf"))
+    pdf = PdfReader(str(out / "bilder-reader.pdf"))
     tree = pdf.trailer["/Root"]["/StructTreeRoot"].get_object()
     names = tree["/IDTree"]["/Names"]
     by_id = {str(name): reference.get_object() for name, reference in zip(names[::2], names[1::2],
@@ -295,7 +304,7 @@ def test_a_tables_header_cells_head_their_columns(pictures: Path, tmp_path: Path
     assert sorted(by_id) == list(by_id)        # a name tree is sorted
     headers = [element for element in by_id.values() if element["/S"] == "/TH"]
     assert len(headers) == 2 and all(h["/A"]["/Scope"] == "/Column" for h in headers)
-    tagged = read_tagged(tmp_path / "bilder-reader.pdf")
+    tagged = read_tagged(out / "bilder-reader.pdf")
     assert [_normal(tagged.text(cell)) for cell in tagged.elements("TH")] == ["Farbe", "Wert"]
     # Each data cell names its column's header, which the IDTree finds.
     text_of = {node.number: _normal(tagged.text(node)) for node in tagged.elements("TH")}
@@ -332,12 +341,14 @@ def test_an_undescribed_image_fails_the_reader_pdf_at_its_line(tmp_path: Path) -
     assert not (tmp_path / "out" / "bilder-reader.pdf").exists()
 
 
-def test_the_same_manuscript_gives_the_same_bytes(pictures: Path, tmp_path: Path) -> None:
-    for name in ("a", "b"):
-        result = bookbuild("build", "--manuscript", pictures, "--out", tmp_path / name,
-                           "--format", "reader-pdf")
+def test_the_same_manuscript_gives_the_same_bytes(pictures: Path, pictures_reader: tuple[Run, Path],
+                                                  tmp_path: Path) -> None:
+    """A second build, here, against the module's (`pictures_reader`, the first)."""
+    first, a = pictures_reader
+    second = bookbuild("build", "--manuscript", pictures, "--out", tmp_path / "b", "--format", "reader-pdf")
+    for result in (first, second):
         assert result.code == 0, result.stderr
-    assert ((tmp_path / "a" / "bilder-reader.pdf").read_bytes()
+    assert ((a / "bilder-reader.pdf").read_bytes()
             == (tmp_path / "b" / "bilder-reader.pdf").read_bytes())
 
 

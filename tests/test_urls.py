@@ -13,7 +13,6 @@ its segments separated by "|").
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -28,9 +27,8 @@ from pypdf import PdfReader
 
 from bookbuild.render.html import HtmlRenderer
 from bookbuild.render.urls import break_points, find_urls, is_url, segments, split_urls
-from conftest import bookbuild
+from conftest import EpubCheck, bookbuild
 from readers import epub_documents, pdf_pages
-from test_epub import epubcheck_messages
 
 FAULT = Path(__file__).resolve().parent / "faults" / "urls"
 GOLDEN = FAULT / "golden" / "segments.txt"
@@ -249,8 +247,8 @@ def test_epub_offers_breaks_only_at_chicagos_points(editions: Path) -> None:
         assert not set(text) & set(JUNK), name
 
 
-def test_epubcheck_stays_clean(editions: Path) -> None:
-    assert epubcheck_messages(editions / "t.epub") == []
+def test_epubcheck_stays_clean(editions: Path, epubcheck_report: EpubCheck) -> None:
+    assert epubcheck_report.problems(editions / "t.epub") == []
 
 
 def test_html_offers_breaks_only_at_chicagos_points(editions: Path) -> None:
@@ -365,26 +363,21 @@ _LINES_OF_ADDRESSES = """() => {
 
 
 @pytest.mark.parametrize("width", [360, 1280])
-def test_browser_wraps_addresses_only_between_segments(editions: Path, width: int) -> None:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    chromium = Path(os.environ.get("BOOKBUILD_CHROMIUM", "/usr/bin/chromium"))
-    if not chromium.exists():
-        pytest.skip(f"no Chromium at {chromium}")
+def test_browser_wraps_addresses_only_between_segments(editions: Path, browser: Any, width: int) -> None:
     wrapped = 0
-    with sync_api.sync_playwright() as driver:
-        browser = driver.chromium.launch(executable_path=str(chromium), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": width, "height": 800})
-        for name in ("01.html", "notes.html", "bibliography.html"):
-            page.goto((editions / "html" / name).as_uri())
-            result = page.evaluate(_LINES_OF_ADDRESSES)
-            assert "split" not in result, f"a segment wrapped inside: {result}"
-            assert result["overflow"] <= 0, name
-            for lines in result["found"]:
-                address = "".join(lines)
-                ends = [len("".join(lines[:i + 1])) for i in range(len(lines) - 1)]
-                assert set(ends) <= set(break_points(address)), lines
-                wrapped += len(lines) > 1
-        browser.close()
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for name in ("01.html", "notes.html", "bibliography.html"):
+        page.goto((editions / "html" / name).as_uri())
+        result = page.evaluate(_LINES_OF_ADDRESSES)
+        assert "split" not in result, f"a segment wrapped inside: {result}"
+        assert result["overflow"] <= 0, name
+        for lines in result["found"]:
+            address = "".join(lines)
+            ends = [len("".join(lines[:i + 1])) for i in range(len(lines) - 1)]
+            assert set(ends) <= set(break_points(address)), lines
+            wrapped += len(lines) > 1
+    context.close()
     assert wrapped
 
 
@@ -394,13 +387,12 @@ def test_a_print_page_break_inside_a_link_is_marked_before_the_link() -> None:
     assert re.search(r'at <span id="page-12"[^>]*></span><a class="uri url"', markup)
 
 
-def test_a_link_has_one_clickable_area_per_line_in_print(tmp_path: Path) -> None:
+def test_a_link_has_one_clickable_area_per_line_in_print(editions: Path) -> None:
     """WeasyPrint gives every box inside a link (each piece of a URL, each <wbr/>) an area of its
-    own; the finisher keeps one area per line, so no area lies inside another with its target."""
-    out = tmp_path / "out"
-    assert bookbuild("build", "--manuscript", FAULT / "in", "--out", out, "--format", "pdf").code == 0
+    own; the finisher keeps one area per line, so no area lies inside another with its target.
+    (The PDF of `editions`: the same bytes as one built alone with `--format pdf`.)"""
     from pypdf import PdfReader
-    for page in PdfReader(str(out / "t.pdf")).pages:
+    for page in PdfReader(str(editions / "t.pdf")).pages:
         areas = []
         for reference in page.get("/Annots") or []:
             annotation = reference.get_object()
