@@ -1,4 +1,5 @@
-"""The command line: `bookbuild build`, `check`, `preflight`, `proof-report`, `verify` and `serve`.
+"""The command line: `bookbuild build`, `check`, `preflight`, `proof-report`, `verify`, `serve`
+and `new`.
 
 Exit status: 0 fine, 1 findings of severity error, 2 unusable input or usage, 3 a bug in
 bookbuild, 130 interrupted. Messages name the manuscript file and line; user mistakes never
@@ -26,6 +27,7 @@ from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
 from bookbuild.proofread import ReadError, proofread
 from bookbuild.proofread.sheets import write_sheets
+from bookbuild.scaffold.command import register as register_new
 from bookbuild.serve import ServeError, serve
 from bookbuild.verify import EDITIONS, OPTIONAL, verify
 from bookbuild.writers import DEFAULT_FORMATS, writer_names
@@ -160,6 +162,7 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=_port, default=8000,
                               help="the port (default: 8000; 0 picks a free one)")
     serve_parser.set_defaults(run=_serve)
+    register_new(commands, common)
     return parser
 
 
