@@ -1,5 +1,5 @@
-"""The command line: `bookbuild build`, `check`, `preflight`, `proof-report`, `verify`, `serve`
-and `new`.
+"""The command line: `bookbuild build`, `check`, `preflight`, `proof-report`, `verify`, `serve`,
+`new` and `import`.
 
 Exit status: 0 fine, 1 findings of severity error, 2 unusable input or usage, 3 a bug in
 bookbuild, 130 interrupted. Messages name the manuscript file and line; user mistakes never
@@ -21,6 +21,7 @@ from pathlib import Path
 from bookbuild import __version__
 from bookbuild.config import load_config
 from bookbuild.diagnostics import BookError, Diagnostic, count_findings, plural, print_findings
+from bookbuild.importer.command import register as register_import
 from bookbuild.model import Book
 from bookbuild.pipeline import build, check, load
 from bookbuild.preflight import preflight
@@ -163,6 +164,7 @@ def _parser() -> argparse.ArgumentParser:
                               help="the port (default: 8000; 0 picks a free one)")
     serve_parser.set_defaults(run=_serve)
     register_new(commands, common)
+    register_import(commands, common)
     return parser
 
 
