@@ -85,7 +85,12 @@ def _terminated(signum: int, frame: object) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="bookbuild", description="Build and check a Markdown book.")
+    parser = argparse.ArgumentParser(
+        prog="bookbuild", description="Build and check a Markdown book.",
+        epilog="A first book: 'bookbuild new my-book' makes one that builds as it is; 'bookbuild "
+        "import manuscript.docx --to my-book' makes one from a Word file. Then 'bookbuild check "
+        "--manuscript my-book/manuscript' and 'bookbuild build --manuscript my-book/manuscript'. "
+        "'bookbuild COMMAND --help' says more.")
     parser.add_argument("--version", action="version", version=f"bookbuild {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
