@@ -87,10 +87,10 @@ def _terminated(signum: int, frame: object) -> None:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bookbuild", description="Build and check a Markdown book.",
-        epilog="A first book: 'bookbuild new my-book' makes one that builds as it is; 'bookbuild "
-        "import manuscript.docx --to my-book' makes one from a Word file. Then 'bookbuild check "
-        "--manuscript my-book/manuscript' and 'bookbuild build --manuscript my-book/manuscript'. "
-        "'bookbuild COMMAND --help' says more.")
+        epilog="A first book: 'bookbuild new my-book' makes one that builds as it is (its "
+        "manuscript is my-book/manuscript); 'bookbuild import book.docx --to my-manuscript' makes "
+        "a manuscript folder from a Word file. Then 'bookbuild check --manuscript FOLDER' and "
+        "'bookbuild build --manuscript FOLDER'. 'bookbuild COMMAND --help' says more.")
     parser.add_argument("--version", action="version", version=f"bookbuild {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
