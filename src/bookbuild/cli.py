@@ -94,11 +94,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"bookbuild {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    common = argparse.ArgumentParser(add_help=False)
+    # Every command takes --quiet and --debug; those that read a manuscript take --manuscript.
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
+    output.add_argument("--debug", action="store_true", help="show internal details and tracebacks")
+    common = argparse.ArgumentParser(add_help=False, parents=[output])
     common.add_argument("--manuscript", type=Path, default=Path("manuscript"), metavar="DIR",
                         help="the manuscript folder (default: manuscript)")
-    common.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
-    common.add_argument("--debug", action="store_true", help="show internal details and tracebacks")
 
     build_parser = commands.add_parser("build", parents=[common], help="write the editions")
     build_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
@@ -168,8 +170,8 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=_port, default=8000,
                               help="the port (default: 8000; 0 picks a free one)")
     serve_parser.set_defaults(run=_serve)
-    register_new(commands, common)
-    register_import(commands, common)
+    register_new(commands, output)
+    register_import(commands, output)
     return parser
 
 

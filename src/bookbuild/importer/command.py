@@ -1,6 +1,6 @@
 """Import, the command line: `bookbuild import FILE --to DIR`.
 
-`register(commands, common)` adds the subcommand to bookbuild's argparse subparsers, as the
+`register(commands, output)` adds the subcommand to bookbuild's argparse subparsers, as the
 other commands are added in cli.py. Exit status: 0 the manuscript was written (the report says
 what needs a human), 2 the document or the folder cannot be used (a one-line message saying what
 to do; nothing written). A disk that cannot be written is status 2 as well.
@@ -18,14 +18,11 @@ from bookbuild.progress import Progress
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 
 
-def register(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
-    """Add `import` to `commands`. `common` (with --manuscript) is not its parent: an import
-    makes a manuscript rather than reading one, so it takes only --quiet and --debug."""
-    options = argparse.ArgumentParser(add_help=False)
-    options.add_argument("--quiet", "-q", action="store_true", help="no progress messages")
-    options.add_argument("--debug", action="store_true", help="show internal details and tracebacks")
+def register(commands: argparse._SubParsersAction, output: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add `import` to `commands`; `output` holds the options of every command (--quiet,
+    --debug). An import makes a manuscript rather than reading one: no --manuscript."""
     parser = commands.add_parser(
-        "import", parents=[options], help="make a manuscript folder from a .docx, .odt, .html or .txt",
+        "import", parents=[output], help="make a manuscript folder from a .docx, .odt, .html or .txt",
         description="Make a manuscript folder from a Word (.docx), OpenDocument (.odt), web page "
         "(.html) or plain-text (.txt) document: chapters split at the top heading level, notes "
         "kept as footnotes, images extracted with their descriptions, manual formatting dropped. "

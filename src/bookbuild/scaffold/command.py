@@ -20,18 +20,15 @@ EXIT_OK, EXIT_UNUSABLE = 0, 2
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser],
-             common: argparse.ArgumentParser) -> argparse.ArgumentParser:
-    """Add `new` to `commands`. `common`'s options are for commands that read a manuscript, so
-    `new` takes only their defaults (the command line reads `quiet` and `debug` of every
-    command) and its own `--quiet` and `--debug`."""
+             output: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Add `new` to `commands`; `output` holds the options of every command (--quiet: print
+    only the folder made, not what is in it; --debug)."""
     parser = commands.add_parser(
-        "new", help="make a new book that builds and checks clean",
+        "new", parents=[output], help="make a new book that builds and checks clean",
         description="Make a new book in DIR: manuscript/ (book.yaml with every common key "
         "commented, two sample chapters with a note, a citation, a figure and a "
         "cross-reference, references.bib), a Makefile, a .gitignore and a GitHub Actions "
         "workflow that checks the book and keeps its editions. DIR must not exist or be empty.")
-    parser.set_defaults(**{name: value for name, value in vars(common.parse_args([])).items()
-                           if name != "manuscript"})
     parser.add_argument("dir", type=Path, metavar="DIR", help="the new book's folder")
     parser.add_argument("--title", type=_value(check_title),
                         help="the book's title (default: made from the folder's name)")
@@ -39,9 +36,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser],
                         help="the author (default: none; book.yaml keeps a commented line)")
     parser.add_argument("--lang", type=_value(check_lang), default=DEFAULT_LANG, metavar="TAG",
                         help=f"the book's language, e.g. en-GB or fr (default: {DEFAULT_LANG})")
-    parser.add_argument("--quiet", "-q", action="store_true",
-                        help="print only the folder made, not what is in it")
-    parser.add_argument("--debug", action="store_true", help="show internal details and tracebacks")
     parser.set_defaults(run=run)
     return parser
 
