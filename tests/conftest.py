@@ -21,6 +21,8 @@ from typing import Any
 
 import pytest
 
+from bookbuild.render.html import HtmlRenderer
+
 ROOT = Path(__file__).resolve().parents[1]
 MANUSCRIPT = ROOT / "manuscript"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -291,3 +293,28 @@ def early(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                 work.start(key)
     yield work
     work.close()
+
+
+class _SamePageLinks:
+    """Links as one page of HTML holds them: every target is an anchor on that page."""
+
+    def anchor(self, anchor_id: str) -> str:
+        return "#" + anchor_id
+
+    def note(self, seq: int) -> str:
+        return f"#note-{seq}"
+
+    def noteref(self, seq: int) -> str:
+        return f"#noteref-{seq}"
+
+    def image(self, src: str) -> str | None:
+        return src
+
+    def section(self, name: str) -> str:
+        return "#" + name
+
+
+def page_renderer(breaks: list[tuple[int, str]] | None = None) -> HtmlRenderer:
+    """The HTML renderer for a one-page document "b", with print page breaks at `breaks`
+    ((offset, page label) pairs), for tests that render inlines and blocks alone."""
+    return HtmlRenderer(_SamePageLinks(), "en", {}, page_breaks={"b": breaks or []})

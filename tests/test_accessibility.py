@@ -25,8 +25,7 @@ import pytest
 from lxml import etree, html
 from PIL import Image
 
-from bookbuild.render.html import HtmlRenderer
-from conftest import CHROMIUM, ROOT, EpubCheck, bookbuild
+from conftest import CHROMIUM, ROOT, EpubCheck, bookbuild, page_renderer
 from readers import epub_documents
 from test_cli import write_book
 
@@ -161,33 +160,13 @@ def test_a_page_marker_is_a_named_page_break_outside_any_name(request: pytest.Fi
         assert inside == [], f"{where} is inside {inside}"
 
 
-def _renderer(breaks: list[tuple[int, str]]) -> HtmlRenderer:
-    class Links:
-        def anchor(self, anchor_id: str) -> str:
-            return "#" + anchor_id
-
-        def note(self, seq: int) -> str:
-            return f"#note-{seq}"
-
-        def noteref(self, seq: int) -> str:
-            return f"#noteref-{seq}"
-
-        def image(self, src: str) -> str | None:
-            return src
-
-        def section(self, name: str) -> str:
-            return "#" + name
-
-    return HtmlRenderer(Links(), "en", {}, page_breaks={"b": breaks})
-
-
 def _blocks(markdown: str) -> list[dict[str, Any]]:
     return json.loads(pypandoc.convert_text(markdown, "json", format="markdown"))["blocks"]
 
 
 def _render_block(markdown: str, breaks: list[tuple[int, str]]) -> str:
     (block,) = _blocks(markdown)
-    renderer = _renderer(breaks)
+    renderer = page_renderer(breaks)
     return renderer.block(block, "b")
 
 
@@ -216,7 +195,7 @@ def test_a_blank_header_cell_heads_nothing_and_a_blank_header_row_is_none() -> N
     (table,) = _blocks(markdown)
     for cell in table["c"][3][1][0][1]:
         cell[4] = []
-    headless = _renderer([]).block(table, "b")
+    headless = page_renderer([]).block(table, "b")
     assert "<thead" not in headless and "<th" not in headless and "Bread" in headless
     # A page that begins in a header cell is marked in the next data cell.
     header = _render_block("| Trade | 1914 |\n|---|---|\n| Metal | 2 |\n", [(5, "3")])

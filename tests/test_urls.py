@@ -25,9 +25,8 @@ import pytest
 from lxml import etree, html
 from pypdf import PdfReader
 
-from bookbuild.render.html import HtmlRenderer
 from bookbuild.render.urls import break_points, find_urls, is_url, segments, split_urls
-from conftest import EpubCheck, bookbuild
+from conftest import EpubCheck, bookbuild, page_renderer
 from readers import epub_documents, pdf_pages
 
 FAULT = Path(__file__).resolve().parent / "faults" / "urls"
@@ -117,25 +116,8 @@ def test_is_url_wants_the_whole_text() -> None:
 
 # -- the renderer -----------------------------------------------------------------------------
 
-class _Links:
-    def anchor(self, anchor_id: str) -> str:
-        return "#" + anchor_id
-
-    def note(self, seq: int) -> str:
-        return f"#note-{seq}"
-
-    def noteref(self, seq: int) -> str:
-        return f"#noteref-{seq}"
-
-    def image(self, src: str) -> str | None:
-        return src
-
-    def section(self, name: str) -> str:
-        return "#" + name
-
-
 def _render(inlines: list[dict[str, Any]], breaks: list[tuple[int, str]] | None = None) -> str:
-    renderer = HtmlRenderer(_Links(), "en", {}, page_breaks={"b": breaks or []})
+    renderer = page_renderer(breaks)
     renderer.begin("b")
     return renderer.inlines(inlines) + renderer.end()
 
