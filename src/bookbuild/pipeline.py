@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,11 +51,12 @@ class BuildResult:
         return sum(f.is_error for f in self.findings)
 
 
-def load(manuscript: Path, progress: Progress) -> Book:
-    """Read and parse the manuscript once into the book model."""
+def load(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None) -> Book:
+    """Read and parse the manuscript once into the book model; `overlay` gives unsaved texts of
+    chapters by absolute path (see `read_sources`)."""
     config, config_findings = progress.step("Reading book.yaml", load_config, manuscript)
     config = _typeset_metadata(config)
-    sources = progress.step("Reading the chapters", read_sources, config)
+    sources = progress.step("Reading the chapters", read_sources, config, overlay)
     bibliography = progress.step("Reading the bibliography", read_bibliography, config)
     with tempfile.TemporaryDirectory(prefix="bookbuild-") as work:
         workdir = Path(work)
@@ -77,8 +79,10 @@ def load(manuscript: Path, progress: Progress) -> Book:
     return book
 
 
-def check(manuscript: Path, progress: Progress) -> tuple[Book, list[Diagnostic]]:
-    book = load(manuscript, progress)
+def check(manuscript: Path, progress: Progress,
+          overlay: Mapping[Path, str] | None = None) -> tuple[Book, list[Diagnostic]]:
+    """The book model and every finding of the checks, in manuscript order."""
+    book = load(manuscript, progress, overlay)
     return book, progress.step("Running the checks", run_checks, book)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -49,8 +50,12 @@ def chapter_paths(config: BookConfig) -> list[Path]:
     )
 
 
-def read_sources(config: BookConfig) -> list[SourceFile]:
-    """Read every chapter; raises `BookError` listing every unreadable file at once."""
+def read_sources(config: BookConfig, overlay: Mapping[Path, str] | None = None) -> list[SourceFile]:
+    """Read every chapter; raises `BookError` listing every unreadable file at once.
+
+    `overlay` maps a chapter's absolute path to the text an editor holds for it, unsaved: that
+    text is read instead of the file's (the language server checks what the author sees).
+    """
     paths = chapter_paths(config)
     if not paths:
         raise BookError([error(
@@ -67,7 +72,8 @@ def read_sources(config: BookConfig) -> list[SourceFile]:
                                   "folder; copy the file into the folder instead of linking to it",
                                   Place(name)))
             continue
-        data = path.read_bytes()
+        unsaved = overlay.get(path.resolve()) if overlay else None
+        data = path.read_bytes() if unsaved is None else unsaved.encode("utf-8")
         decoded = _decode(data, name, problems)
         if decoded is None:
             continue
