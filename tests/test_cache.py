@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 
 from bookbuild.ast import stringify
 from bookbuild.model import Book
-from bookbuild.pipeline import build, load
+from bookbuild.pipeline import build, check, load
 from bookbuild.progress import Progress
 from bookbuild.writers.fonts import _subset
 from conftest import MANUSCRIPT
@@ -174,3 +174,19 @@ def _epub_font_characters(epub: Path) -> set[int]:
     with zipfile.ZipFile(epub) as archive:
         name = next(n for n in archive.namelist() if n.endswith("GentiumBookPlus-Regular.ttf"))
         return set(TTFont(io.BytesIO(archive.read(name))).getBestCmap())
+
+
+def test_unsaved_text_is_checked_and_never_cached_as_the_file(book_dir: Path) -> None:
+    """An editor's unsaved text (the language server's overlay) is what pandoc reads; the file,
+    checked afterwards, is its own text again, not the unsaved one from the cache."""
+    chapter = book_dir / "02-two.md"
+    unsaved = chapter.read_text(encoding="utf-8") + "\nSee [@nosuchkey].\n"
+    _, findings = check(book_dir, Progress(quiet=True), overlay={chapter.resolve(): unsaved})
+    assert [(f.code, f.place.file, f.place.line) for f in findings if f.is_error] == \
+        [("unknown-citation", "02-two.md", 7)]
+    assert "nosuchkey" not in chapter.read_text(encoding="utf-8")
+    _, findings = check(book_dir, Progress(quiet=True))
+    assert not [f for f in findings if f.is_error]
+    chapter.write_text(unsaved, encoding="utf-8")     # saved: the same text, now from the file
+    _, findings = check(book_dir, Progress(quiet=True))
+    assert [f.code for f in findings if f.is_error] == ["unknown-citation"]

@@ -115,7 +115,7 @@ def test_a_nfd_chapter_keeps_its_line_numbers_and_its_file(tmp_path: Path) -> No
     [source] = read_sources(config)
     assert source.text == unicodedata.normalize("NFC", chapter)
     assert len(source.lines) == len(chapter.split("\n"))
-    assert source.normalised            # pandoc is given a copy of the NFC text (parse.pandoc)
+    assert source.differs_from_file            # pandoc is given a copy of the NFC text (parse.pandoc)
     assert (book / "01.md").read_text(encoding="utf-8") == chapter  # never written to
     result = bookbuild("check", "--manuscript", book, "--format", "json")
     findings = json.loads(result.stdout)["findings"]
@@ -126,4 +126,4 @@ def test_a_nfd_chapter_keeps_its_line_numbers_and_its_file(tmp_path: Path) -> No
 def test_a_nfc_chapter_is_read_in_place(tmp_path: Path) -> None:
     book = write_book(tmp_path / "m", "title: T\n", {"01.md": "# Café\n\nAntonín.\n"})
     [source] = read_sources(load_config(book)[0])
-    assert source.path == book.resolve() / "01.md" and not source.normalised
+    assert source.path == book.resolve() / "01.md" and not source.differs_from_file

@@ -156,10 +156,10 @@ def _run(batch: list[SourceFile], reader: Path, workdir: Path) -> list[tuple[lis
 def _input(source: SourceFile, workdir: Path) -> tuple[Path, bool]:
     """The file pandoc reads for a chapter (pandoc reads files, not our text): the chapter
     itself, or a copy in `workdir` of the text as read, when that is not the file's (it was
-    normalised to NFC) or when it escapes a quote, a hyphen or a dot to keep it straight (those
-    escapes are protected in the copy). The copy keeps the chapter's name."""
+    normalised to NFC, or is unsaved) or when it escapes a quote, a hyphen or a dot to keep it
+    straight (those escapes are protected in the copy). The copy keeps the chapter's name."""
     protected = typography.protect_escapes(source.text)
-    if protected is None and not source.normalised:
+    if protected is None and not source.differs_from_file:
         return source.path, False
     copy = workdir / "input" / source.name
     copy.parent.mkdir(parents=True, exist_ok=True)

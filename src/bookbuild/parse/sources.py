@@ -29,7 +29,9 @@ class SourceFile:
     name: str           # relative to the manuscript folder, with / separators
     text: str           # decoded, line endings normalised to \n, NFC
     digest: str = field(compare=False)
-    normalised: bool = False    # `text` differs from the file's (it was not NFC): pandoc reads a copy
+    # `text` is not the file's (it was not NFC, or it is an editor's unsaved text): pandoc reads
+    # a copy of it, never the file
+    differs_from_file: bool = False
 
     @cached_property
     def lines(self) -> list[str]:
@@ -89,7 +91,7 @@ def read_sources(config: BookConfig, overlay: Mapping[Path, str] | None = None) 
             continue
         sources.append(SourceFile(path=path, name=name, text=text,
                                   digest=hashlib.sha256(data).hexdigest(),
-                                  normalised=text != decoded))
+                                  differs_from_file=text != decoded or unsaved is not None))
     if problems:
         raise BookError(problems)
     return sources
