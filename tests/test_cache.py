@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 
 from bookbuild.ast import stringify
 from bookbuild.model import Book
-from bookbuild.pipeline import build, check, load
+from bookbuild.pipeline import build, check, check_manuscript, load
 from bookbuild.progress import Progress
 from bookbuild.writers.fonts import _subset
 from conftest import MANUSCRIPT
@@ -125,15 +125,20 @@ def test_a_changed_setting_parses_again(book_dir: Path) -> None:
     assert book.config.lang == "de-DE"
 
 
-def test_a_damaged_cache_entry_is_never_served(book_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damaged", [("reading",), ("reading", "ast")])
+def test_a_damaged_cache_entry_is_never_served(book_dir: Path, tmp_path: Path,
+                                               damaged: tuple[str, ...]) -> None:
+    """A chapter's walked reading, and its pandoc AST, each truncated: the chapter is read again."""
     cold, _ = _load(book_dir)
-    entries = [p for p in (tmp_path / "cache" / "ast").rglob("*") if p.is_file()]
-    assert len(entries) == 3
-    for entry in entries:
-        entry.write_bytes(entry.read_bytes()[:-40])
+    for section in damaged:
+        entries = [p for p in (tmp_path / "cache" / section).rglob("*") if p.is_file()]
+        assert len(entries) == 3
+        for entry in entries:
+            entry.write_bytes(entry.read_bytes()[:-40])
     book, hits = _load(book_dir)
     assert hits == 0
     assert _notes(book) == _notes(cold)
+    assert [c.key for c in book.citations] == [c.key for c in cold.citations]
 
 
 def test_the_cache_can_be_turned_off(book_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -190,3 +195,42 @@ def test_unsaved_text_is_checked_and_never_cached_as_the_file(book_dir: Path) ->
     chapter.write_text(unsaved, encoding="utf-8")     # saved: the same text, now from the file
     _, findings = check(book_dir, Progress(quiet=True))
     assert [f.code for f in findings if f.is_error] == ["unknown-citation"]
+
+
+def test_after_an_edit_only_the_edited_chapter_is_read_and_checked_again(
+        book_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edited chapter is parsed, walked and given to the chapter checks again; the others
+    come from the cache; the book and the findings are those of a check without any cache."""
+    check(book_dir, Progress(quiet=True))
+    _edit(book_dir / "02-two.md", "Again [@brinton1970, p. 33].", "Again [@brinton1971, p. 33].")
+    stream = io.StringIO()
+    book, findings = check(book_dir, Progress(stream=stream))
+    said = stream.getvalue()
+    assert "2 of 3 chapters unchanged, read from the build cache" in said
+    assert "1 of 3 chapters checked again" in said
+    assert [(f.code, f.place.file, f.place.line) for f in findings if f.is_error] == \
+        [("unknown-citation", "02-two.md", 5)]
+    assert "did you mean '@brinton1970'" in findings[0].message
+    monkeypatch.setenv("BOOKBUILD_CACHE", "off")
+    cold_book, cold = check(book_dir, Progress(quiet=True))
+    assert [f.to_text() for f in findings] == [f.to_text() for f in cold]
+    assert _notes(book) == _notes(cold_book)
+    assert [(n.seq, n.number, n.chapter) for n in book.notes] == \
+        [(n.seq, n.number, n.chapter) for n in cold_book.notes]
+
+
+def test_an_unchanged_manuscript_is_answered_from_the_last_check(book_dir: Path) -> None:
+    """`bookbuild check` of an unchanged book reads nothing but its files' bytes; a change of
+    any file in the folder (here the bibliography) is a new check."""
+    first = check_manuscript(book_dir, Progress(quiet=True))
+    stream = io.StringIO()
+    again = check_manuscript(book_dir, Progress(stream=stream))
+    assert "Unchanged since its last check" in stream.getvalue()
+    assert again == first and (again.chapters, again.notes, again.citations) == (3, 4, 4)
+    bib = book_dir / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("{brinton1970,", "{brinton1969,"),
+                   encoding="utf-8")
+    stream = io.StringIO()
+    changed = check_manuscript(book_dir, Progress(stream=stream))
+    assert "Unchanged" not in stream.getvalue()
+    assert [f.code for f in changed.findings if f.is_error] == ["unknown-citation"] * 2

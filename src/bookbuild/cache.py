@@ -13,6 +13,7 @@ entries first.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -33,6 +34,23 @@ def digest(*parts: str | bytes) -> str:
         data = part.encode() if isinstance(part, str) else part
         hasher.update(len(data).to_bytes(8, "big"))
         hasher.update(data)
+    return hasher.hexdigest()
+
+
+@functools.cache
+def code_digest(*parts: str) -> str:
+    """A digest of the source files of bookbuild that compute a result (`parts`: files and
+    folders inside the package, e.g. "model", "ast.py"; none: all of it). What our code computed
+    is kept under it, so a changed program, not only a new version number, is never answered
+    from the cache."""
+    package = Path(__file__).resolve().parent
+    roots = [package / part for part in parts] or [package]
+    files = {path for root in roots
+             for path in ([root] if root.is_file() else root.rglob("*.py"))}
+    hasher = hashlib.blake2b(digest_size=20)
+    for path in sorted(files):
+        hasher.update(path.relative_to(package).as_posix().encode())
+        hasher.update(path.read_bytes())
     return hasher.hexdigest()
 
 

@@ -21,15 +21,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bookbuild.cache import default_cache
+from bookbuild.cache import Cache, default_cache
 from bookbuild.checks import run_checks
 from bookbuild.config import BookConfig, load_config
 from bookbuild.diagnostics import Diagnostic, plural
+from bookbuild.memo import CheckReport, keep, memo_key, recall
+from bookbuild.memory import Memory
 from bookbuild.model import Book
 from bookbuild.model.build import build_book
+from bookbuild.model.read import ChapterReading, read_chapter
+from bookbuild.model.readings import ReadingStore
 from bookbuild.parse.bibliography import format_bibliography, read_bibliography, write_references
-from bookbuild.parse.pandoc import ReaderSettings, parse_sources
-from bookbuild.parse.sources import read_sources
+from bookbuild.parse.pandoc import ReaderSettings, ast_keys, parse_sources
+from bookbuild.parse.sources import SourceFile, read_sources
 from bookbuild.parse.typography import smarten
 from bookbuild.progress import Progress
 from bookbuild.writers import writers_for
@@ -51,9 +55,11 @@ class BuildResult:
         return sum(f.is_error for f in self.findings)
 
 
-def load(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None) -> Book:
-    """Read and parse the manuscript once into the book model; `overlay` gives unsaved texts of
-    chapters by absolute path (see `read_sources`)."""
+def load(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None,
+         memory: Memory | None = None) -> Book:
+    """Read and parse the manuscript once into the book model. `overlay` gives unsaved texts of
+    chapters by absolute path (see `read_sources`); `memory`, kept by a long-running caller
+    between calls, holds the chapters' readings (see `model.readings`)."""
     config, config_findings = progress.step("Reading book.yaml", load_config, manuscript)
     config = _typeset_metadata(config)
     sources = progress.step("Reading the chapters", read_sources, config, overlay)
@@ -63,13 +69,9 @@ def load(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | Non
         references = write_references(bibliography, workdir) if bibliography else None
         settings = ReaderSettings(lang=config.lang, csl=config.csl, references=references)
         cache = default_cache()
-        parsed = progress.step(f"Parsing {plural(len(sources), 'chapter')} with pandoc", parse_sources,
-                               sources, settings, workdir, cache=cache)
-        if cache.hits:
-            progress.say(f"    {cache.hits} of {len(sources)} chapters unchanged, read from the "
-                         f"build cache ({cache.root})")
+        readings = _read_chapters(sources, settings, workdir, cache, memory, progress)
         cache.prune()
-        book = progress.step("Building the book model", build_book, config, sources, parsed,
+        book = progress.step("Building the book model", build_book, config, sources, readings,
                              bibliography)
         if references is not None:
             book.bibliography_blocks = progress.step(
@@ -79,11 +81,65 @@ def load(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | Non
     return book
 
 
-def check(manuscript: Path, progress: Progress,
-          overlay: Mapping[Path, str] | None = None) -> tuple[Book, list[Diagnostic]]:
+def _read_chapters(sources: list[SourceFile], settings: ReaderSettings, workdir: Path, cache: Cache,
+                   memory: Memory | None,
+                   progress: Progress) -> list[ChapterReading]:
+    """Each chapter's reading: kept from an earlier run when the chapter is unchanged, else
+    parsed by pandoc (or taken from the AST cache) and walked."""
+    keys = ast_keys(sources, settings) if cache.root is not None or memory is not None \
+        else [""] * len(sources)
+    store = ReadingStore(cache, memory.readings if memory else None)
+    readings = store.get_many(keys)
+    missing = [i for i, reading in enumerate(readings) if reading is None]
+    if store.hits:
+        progress.say(f"    {store.hits} of {len(sources)} chapters unchanged, read from the "
+                     f"build cache ({cache.root or 'memory'})")
+    if missing:
+        fresh = progress.step(f"Parsing {plural(len(missing), 'chapter')} with pandoc",
+                              _parse_and_walk, [sources[i] for i in missing], settings, workdir,
+                              cache, [keys[i] for i in missing])
+        for i, reading in zip(missing, fresh, strict=True):
+            readings[i] = reading
+            store.put(keys[i], reading)
+    placed = [reading for reading in readings if reading is not None]
+    for reading, key in zip(placed, keys, strict=True):
+        reading.chapter.key = key
+    return placed
+
+
+def _parse_and_walk(sources: list[SourceFile], settings: ReaderSettings, workdir: Path,
+                    cache: Cache, keys: list[str]) -> list[ChapterReading]:
+    parsed = parse_sources(sources, settings, workdir, cache=cache, keys=keys)
+    return [read_chapter(source, blocks) for source, blocks in zip(sources, parsed, strict=True)]
+
+
+def check(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None,
+          memory: Memory | None = None) -> tuple[Book, list[Diagnostic]]:
     """The book model and every finding of the checks, in manuscript order."""
-    book = load(manuscript, progress, overlay)
-    return book, progress.step("Running the checks", run_checks, book)
+    book = load(manuscript, progress, overlay, memory)
+    findings = progress.step("Running the checks", run_checks, book, default_cache(),
+                             memory.chapter_findings if memory else None, progress)
+    return book, findings
+
+
+def check_manuscript(manuscript: Path, progress: Progress) -> CheckReport:
+    """What `bookbuild check` reports: from the last check when nothing it depends on changed
+    (see `checks.memo`), else by checking the book."""
+    cache = default_cache()
+    key = ""
+    if cache.root is not None:
+        config, _ = load_config(manuscript)
+        sources = read_sources(config)
+        key = memo_key(config.root, sources)
+        if (kept := recall(cache, key)) is not None:
+            progress.say(f"Unchanged since its last check: {plural(len(sources), 'chapter')} and "
+                         f"their findings read from the build cache ({cache.root})")
+            return kept
+    book, findings = check(manuscript, progress)
+    report = CheckReport(findings, len(book.chapters), len(book.notes), len(book.citations))
+    if key:
+        keep(cache, key, report)
+    return report
 
 
 def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,

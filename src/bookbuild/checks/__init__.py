@@ -2,12 +2,19 @@
 
 Each check is a small function `check(book) -> Iterable[Diagnostic]`, registered in `CHECKS` in
 the order its findings are best read; the codes and their severities are listed in `codes.py`.
+A check in `CHAPTER_CHECKS` finds what it finds in a chapter from that chapter alone (and the
+bibliography's keys): it is run on each chapter by itself (`Book.chapter_view`) and its findings
+are kept per chapter in the build cache, so after an edit it runs on the edited chapters only.
+The others see the whole book (links, anchors, duplicates, fonts, the book's own copy-editing
+style) and run every time.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import pickle
+from collections.abc import Callable, Iterable, MutableMapping
 
+from bookbuild.cache import Cache, code_digest, digest
 from bookbuild.checks.codes import apply_levels
 from bookbuild.checks.copyedit import check_copyedit
 from bookbuild.checks.duplicates import check_duplicates
@@ -18,7 +25,8 @@ from bookbuild.checks.links import check_anchors, check_links
 from bookbuild.checks.markup import check_fences, check_raw_html
 from bookbuild.checks.references import check_bibliography, check_citations
 from bookbuild.diagnostics import Diagnostic
-from bookbuild.model import Book
+from bookbuild.model import Book, Chapter
+from bookbuild.progress import Progress
 
 Check = Callable[[Book], Iterable[Diagnostic]]
 
@@ -38,12 +46,82 @@ CHECKS: tuple[Check, ...] = (
                             # unbalanced-bracket, dash-style, spacing, quotation-without-source,
                             # ellipsis-style, unused-accepted-variant
 )
+# Checks whose findings in a chapter depend on that chapter and the bibliography's keys only.
+CHAPTER_CHECKS: tuple[Check, ...] = (check_citations, check_footnotes, check_fences, check_raw_html)
+
+_SECTION = "chapter-checks"
+# The code chapter findings are made by: the checks, and the model they read.
+_CODE = ("checks", "model", "parse", "ast.py", "diagnostics.py")
 
 
-def run_checks(book: Book) -> list[Diagnostic]:
+def run_checks(book: Book, cache: Cache | None = None,
+               memory: MutableMapping[str, list[Diagnostic]] | None = None,
+               progress: Progress | None = None) -> list[Diagnostic]:
     """What parsing found, plus every check's findings, in manuscript order, at the levels
-    book.yaml's `checks:` sets."""
+    book.yaml's `checks:` sets. `cache` and `memory` keep the chapter checks' findings per
+    chapter (see the module's docstring)."""
     findings = list(book.diagnostics)
+    kept = _ChapterFindings(book, cache or Cache(None), memory)
+    for chapter in book.chapters:
+        findings.extend(kept.of(chapter))
+    if progress is not None and kept.found_now < len(book.chapters):
+        progress.say(f"    {kept.found_now} of {len(book.chapters)} chapters checked again, the "
+                     "others' own findings kept from their last check")
     for check in CHECKS:
-        findings.extend(check(book))
+        if check not in CHAPTER_CHECKS:
+            findings.extend(check(book))
+    kept.forget_others()
     return sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key)
+
+
+class _ChapterFindings:
+    """The chapter checks' findings for each chapter: kept, or found now and kept."""
+
+    def __init__(self, book: Book, cache: Cache,
+                 memory: MutableMapping[str, list[Diagnostic]] | None) -> None:
+        self.book = book
+        self.cache = cache
+        self.memory = memory
+        entries = book.bibliography.entries if book.bibliography else None
+        self.context = digest(code_digest(*_CODE),
+                              "\0".join(sorted(entries)) if entries is not None else "\1none")
+        self.used: set[str] = set()
+        self.found_now = 0
+
+    def of(self, chapter: Chapter) -> list[Diagnostic]:
+        if not chapter.key:                 # nothing to key it by: the cache is off
+            return self._find(chapter)
+        key = digest(_SECTION, chapter.key, self.context)
+        self.used.add(key)
+        if self.memory is not None and key in self.memory:
+            return self.memory[key]
+        found = self._load(key)
+        if found is None:
+            found = self._find(chapter)
+            self.cache.put(_SECTION, key, pickle.dumps(found, protocol=5))
+        if self.memory is not None:
+            self.memory[key] = found
+        return found
+
+    def forget_others(self) -> None:
+        if self.memory is not None:
+            for stale in set(self.memory) - self.used:
+                del self.memory[stale]
+
+    def _find(self, chapter: Chapter) -> list[Diagnostic]:
+        self.found_now += 1
+        view = self.book.chapter_view(chapter)
+        return [found for check in CHAPTER_CHECKS for found in check(view)]
+
+    def _load(self, key: str) -> list[Diagnostic] | None:
+        data = self.cache.get(_SECTION, key)
+        if data is None:
+            return None
+        try:
+            found = pickle.loads(data)
+        except Exception:                   # noqa: BLE001 - any unpickling failure: a missing entry
+            found = None
+        if not isinstance(found, list) or not all(isinstance(f, Diagnostic) for f in found):
+            self.cache.discard(_SECTION, key)
+            return None
+        return found

@@ -52,6 +52,7 @@ class Chapter:
     scan: Scan = field(repr=False)
     words: WordIndex = field(repr=False)        # words of the text lines
     note_words: WordIndex = field(repr=False)   # words of the footnote definitions
+    key: str = field(default="", repr=False)    # the build cache's key of its text and AST ("": none)
 
     @property
     def file(self) -> str:
@@ -154,3 +155,12 @@ class Book:
 
     def notes_of(self, chapter: Chapter) -> list[Note]:
         return [note for note in self.notes if note.chapter == chapter.index]
+
+    def chapter_view(self, chapter: Chapter) -> Book:
+        """The book as one chapter sees it alone: its blocks, notes, citations and images, the
+        bibliography; no anchors or links (those cross chapters)."""
+        return Book(config=self.config, chapters=[chapter], notes=self.notes_of(chapter),
+                    citations=[c for c in self.citations if c.chapter == chapter.index],
+                    anchors={}, id_clashes=[], reserved_ids=[], links=[],
+                    images=[i for i in self.images if i.chapter == chapter.index],
+                    bibliography=self.bibliography, bibliography_blocks=[], diagnostics=[])

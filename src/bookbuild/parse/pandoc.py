@@ -70,10 +70,15 @@ class ReaderSettings:
 
 
 def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: Path,
-                  jobs: int = 0, cache: Cache | None = None) -> list[list[Node]]:
-    """The top-level blocks of each source, in the same order as `sources`."""
+                  jobs: int = 0, cache: Cache | None = None,
+                  keys: list[str] | None = None) -> list[list[Node]]:
+    """The top-level blocks of each source, in the same order as `sources`; `keys` are their
+    `ast_keys` when the caller has them."""
     cache = cache or Cache(None)
-    keys = _cache_keys(sources, settings) if cache.root is not None else [""] * len(sources)
+    if cache.root is None:
+        keys = [""] * len(sources)
+    elif keys is None:
+        keys = ast_keys(sources, settings)
     parsed: list[list[Node] | None] = [_cached(cache, key) for key in keys]
     missing = [index for index, blocks in enumerate(parsed) if blocks is None]
     if missing:
@@ -94,7 +99,7 @@ def parse_sources(sources: list[SourceFile], settings: ReaderSettings, workdir: 
     return [blocks for blocks in parsed if blocks is not None]
 
 
-def _cache_keys(sources: list[SourceFile], settings: ReaderSettings) -> list[str]:
+def ast_keys(sources: list[SourceFile], settings: ReaderSettings) -> list[str]:
     """What a chapter's AST depends on besides its text: pandoc, the reader, every setting, and
     the contents (not the names) of the style and the bibliography."""
     shared = digest("ast", pypandoc.get_pandoc_version(), file_digest(reader_lua()), MARKDOWN,
