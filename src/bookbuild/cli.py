@@ -22,8 +22,9 @@ from bookbuild import __version__
 from bookbuild.config import load_config
 from bookbuild.diagnostics import BookError, Diagnostic, count_findings, plural, print_findings
 from bookbuild.importer.command import register as register_import
+from bookbuild.memo import CheckReport
 from bookbuild.model import Book
-from bookbuild.pipeline import build, check, load
+from bookbuild.pipeline import build, check_manuscript, load
 from bookbuild.preflight import preflight
 from bookbuild.progress import Progress
 from bookbuild.proofread import ReadError, proofread
@@ -170,6 +171,17 @@ def _parser() -> argparse.ArgumentParser:
     serve_parser.add_argument("--port", type=_port, default=8000,
                               help="the port (default: 8000; 0 picks a free one)")
     serve_parser.set_defaults(run=_serve)
+
+    lsp_parser = commands.add_parser(
+        "lsp", parents=[output], help="serve editors the checks' findings (Language Server Protocol)",
+        description="Speak the Language Server Protocol over stdin/stdout: every finding of "
+        "'bookbuild check' shown in the editor as you type, quick fixes, go to definition, hover "
+        "and completion for citation keys and anchors. Started by the editor, not by hand.")
+    lsp_parser.add_argument("--manuscript", type=Path, default=None, metavar="DIR",
+                            help="the manuscript folder (default: the nearest folder above an "
+                            "opened file holding book.yaml, or the workspace's)")
+    lsp_parser.add_argument("--stdio", action="store_true", help=argparse.SUPPRESS)  # editors pass it
+    lsp_parser.set_defaults(run=_lsp)
     register_new(commands, output)
     register_import(commands, output)
     return parser
@@ -244,18 +256,19 @@ def _check(args: argparse.Namespace, progress: Progress) -> int:
     """Every finding in the chosen format on stdout, those that stop the reading of the
     manuscript (an invalid book.yaml) included: a CI reading JSON gets them too."""
     root: Path = args.manuscript
-    book: Book | None
+    report: CheckReport | None
     try:
-        book, findings = check(root, progress)
+        report = check_manuscript(root, progress)
+        findings = report.findings
     except BookError as exc:
-        book, findings = None, sorted(exc.diagnostics, key=Diagnostic.sort_key)
+        report, findings = None, sorted(exc.diagnostics, key=Diagnostic.sort_key)
     summary = {
         "errors": sum(f.is_error for f in findings),
         "warnings": sum(not f.is_error for f in findings),
-        "chapters": len(book.chapters) if book else 0,
-        "notes": len(book.notes) if book else 0,
-        "citations": len(book.citations) if book else 0,
-        "read": book is not None,           # false: the manuscript could not be read at all
+        "chapters": report.chapters if report else 0,
+        "notes": report.notes if report else 0,
+        "citations": report.citations if report else 0,
+        "read": report is not None,         # false: the manuscript could not be read at all
     }
     if args.format == "json":
         json.dump({"findings": [f.to_json(root) for f in findings], "summary": summary},
@@ -266,13 +279,13 @@ def _check(args: argparse.Namespace, progress: Progress) -> int:
             print(_annotation(finding, root))
     else:
         print_findings(findings, sys.stdout, root)
-        if book is None:
+        if report is None:
             print(f"{count_findings(findings)}: the manuscript could not be read; mend these first")
         else:
             print(f"{count_findings(findings)} in {plural(summary['chapters'], 'chapter')} "
                   f"({plural(summary['notes'], 'note')}, "
                   f"{plural(summary['citations'], 'citation')})")
-    if book is None:
+    if report is None:
         return EXIT_UNUSABLE
     return EXIT_FINDINGS if summary["errors"] else EXIT_OK
 
@@ -352,6 +365,13 @@ def _serve(args: argparse.Namespace, progress: Progress) -> int:
     except ServeError as exc:
         print(f"bookbuild: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE
+    return EXIT_OK
+
+
+def _lsp(args: argparse.Namespace, progress: Progress) -> int:
+    """Serve until the editor says exit."""
+    from bookbuild.lsp import run_server      # pygls is imported only for this command
+    run_server(args.manuscript)
     return EXIT_OK
 
 
