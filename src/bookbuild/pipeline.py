@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,11 +114,13 @@ def _parse_and_walk(sources: list[SourceFile], settings: ReaderSettings, workdir
 
 
 def check(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None,
-          memory: Memory | None = None) -> tuple[Book, list[Diagnostic]]:
-    """The book model and every finding of the checks, in manuscript order."""
+          memory: Memory | None = None,
+          early: Callable[[Book, list[Diagnostic]], None] | None = None) -> tuple[Book, list[Diagnostic]]:
+    """The book model and every finding of the checks, in manuscript order; `early` is given
+    the findings of parsing and of the chapter checks first (see `run_checks`)."""
     book = load(manuscript, progress, overlay, memory)
     findings = progress.step("Running the checks", run_checks, book, default_cache(),
-                             memory.chapter_findings if memory else None, progress)
+                             memory.chapter_findings if memory else None, progress, early)
     return book, findings
 
 

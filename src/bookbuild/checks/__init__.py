@@ -56,14 +56,18 @@ _CODE = ("checks", "model", "parse", "ast.py", "diagnostics.py")
 
 def run_checks(book: Book, cache: Cache | None = None,
                memory: MutableMapping[str, list[Diagnostic]] | None = None,
-               progress: Progress | None = None) -> list[Diagnostic]:
+               progress: Progress | None = None,
+               early: Callable[[Book, list[Diagnostic]], None] | None = None) -> list[Diagnostic]:
     """What parsing found, plus every check's findings, in manuscript order, at the levels
     book.yaml's `checks:` sets. `cache` and `memory` keep the chapter checks' findings per
-    chapter (see the module's docstring)."""
+    chapter (see the module's docstring); `early` is given what parsing and the chapter checks
+    found before the book-wide checks run (the language server shows them at once)."""
     findings = list(book.diagnostics)
     kept = _ChapterFindings(book, cache or Cache(None), memory)
     for chapter in book.chapters:
         findings.extend(kept.of(chapter))
+    if early is not None:
+        early(book, sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key))
     if progress is not None and kept.found_now < len(book.chapters):
         progress.say(f"    {kept.found_now} of {len(book.chapters)} chapters checked again, the "
                      "others' own findings kept from their last check")

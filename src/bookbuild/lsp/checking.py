@@ -9,7 +9,7 @@ runs on a worker thread, never on the server's event loop.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,16 +32,19 @@ class CheckResult:
     seconds: float = 0.0
 
 
-def check_workspace(manuscript: Path, overlay: Mapping[Path, str],
-                    memory: Memory | None = None) -> CheckResult:
+def check_workspace(manuscript: Path, overlay: Mapping[Path, str], memory: Memory | None = None,
+                    early: Callable[[Book, list[Diagnostic]], None] | None = None) -> CheckResult:
     """Every finding of `bookbuild check` on `manuscript`, chapters open in the editor read
     from `overlay` (resolved absolute path -> text); `memory` is the pipeline's own store of
     live results kept between checks of one book (the server keeps one per manuscript and
-    checks one book at a time). A manuscript that cannot be read gives the diagnostics saying
-    why and no book; any other exception is a bug and is raised."""
+    checks one book at a time); `early` is given the findings of parsing and of the chapter
+    checks before the book-wide checks run (see `checks.run_checks`). A manuscript that cannot
+    be read gives the diagnostics saying why and no book; any other exception is a bug and is
+    raised."""
     started = time.perf_counter()
     try:
-        book, findings = check(manuscript, Progress(quiet=True), overlay=overlay, memory=memory)
+        book, findings = check(manuscript, Progress(quiet=True), overlay=overlay, memory=memory,
+                               early=early)
     except BookError as exc:
         return CheckResult(manuscript, list(exc.diagnostics), None, dict(overlay),
                            time.perf_counter() - started)

@@ -67,6 +67,7 @@ class BookState:
     published: set[str] = field(default_factory=set)    # URIs holding published findings
     hovers: dict[tuple[str, str], str | None] = field(default_factory=dict)
     memory: Memory = field(default_factory=Memory)      # the pipeline's, between checks
+    early: list[Diagnostic] = field(default_factory=list)  # the chapter findings of `result`
 
 
 class BookServer(LanguageServer):
@@ -119,9 +120,16 @@ class BookServer(LanguageServer):
         await asyncio.sleep(delay)
         overlay = self.overlay(state.manuscript)    # the texts as they are now, not later
         loop = asyncio.get_running_loop()
+        early: list[Diagnostic] = []
+
+        def show_early(book: Book, findings: list[Diagnostic]) -> None:   # on the checker's thread
+            early[:] = findings
+            loop.call_soon_threadsafe(self._publish_early, state, generation, book, findings,
+                                      overlay)
+
         try:
             result = await loop.run_in_executor(self.checker, check_workspace,
-                                                state.manuscript, overlay, state.memory)
+                                                state.manuscript, overlay, state.memory, show_early)
         except asyncio.CancelledError:
             raise
         except Exception as exc:    # a bug in bookbuild: say so, and keep serving
@@ -136,6 +144,21 @@ class BookServer(LanguageServer):
         self.log(types.MessageType.Log, f"bookbuild: {len(result.findings)} findings in "
                  f"{state.manuscript} ({result.seconds:.2f} s)")
         self.publish(state, result)
+        state.early = early
+
+    def _publish_early(self, state: BookState, generation: int, book: Book,
+                       findings: list[Diagnostic], overlay: dict[Path, str]) -> None:
+        """What parsing and the chapter checks found, shown at once, with the book-wide
+        findings of the last check until this check's own arrive; not when book.yaml or the
+        bibliography changed, which may change any finding."""
+        if generation != state.generation or state.result is None or state.result.book is None:
+            return
+        last = state.result.book
+        if book.config != last.config or _keys(book) != _keys(last):
+            return
+        shown = set(state.early)
+        book_wide = [f for f in state.result.findings if f not in shown]
+        self.publish(state, CheckResult(state.manuscript, findings + book_wide, None, overlay))
 
     def overlay(self, manuscript: Path) -> dict[Path, str]:
         """The open chapters' texts by resolved absolute path, for `pipeline.check`."""
@@ -440,3 +463,7 @@ def create_server(manuscript: Path | None = None, debounce: float = DEBOUNCE) ->
         server.checker.shutdown(wait=False, cancel_futures=True)
 
     return server
+
+
+def _keys(book: Book) -> set[str]:
+    return set(book.bibliography.entries) if book.bibliography else set()
