@@ -14,8 +14,9 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from bookbuild.ast import stringify
+from bookbuild.memo import check_manuscript
 from bookbuild.model import Book
-from bookbuild.pipeline import build, check, check_manuscript, load
+from bookbuild.pipeline import build, check, load
 from bookbuild.progress import Progress
 from bookbuild.writers.fonts import _subset
 from conftest import MANUSCRIPT

@@ -496,7 +496,7 @@ def test_corrupt_word_document_is_refused(tmp_path: Path) -> None:
 
 
 def test_failure_while_writing_leaves_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import bookbuild.importer as importer
+    import bookbuild.importer.run as importer
 
     def broken(*args: object) -> None:
         raise OSError(28, "No space left on device")

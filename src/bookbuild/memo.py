@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pypandoc
 
-from bookbuild.cache import Cache, code_digest, digest
-from bookbuild.diagnostics import Diagnostic
-from bookbuild.parse.sources import SourceFile
+from bookbuild.cache import Cache, code_digest, default_cache, digest
+from bookbuild.config import load_config
+from bookbuild.diagnostics import Diagnostic, plural
+from bookbuild.parse.sources import SourceFile, read_sources
+from bookbuild.progress import Progress
 from bookbuild.resources import styles_dir
 
 _SECTION = "book-checks"
@@ -33,6 +35,28 @@ class CheckReport:
     chapters: int
     notes: int
     citations: int
+
+
+def check_manuscript(manuscript: Path, progress: Progress) -> CheckReport:
+    """What `bookbuild check` reports: from the last check when nothing it depends on changed,
+    else by checking the book (`pipeline.check`, imported only then: an unchanged book is
+    answered without importing the model's and the checks' code)."""
+    cache = default_cache()
+    key = ""
+    if cache.root is not None:
+        config, _ = load_config(manuscript)
+        sources = read_sources(config)
+        key = memo_key(config.root, sources)
+        if (kept := recall(cache, key)) is not None:
+            progress.say(f"Unchanged since its last check: {plural(len(sources), 'chapter')} and "
+                         f"their findings read from the build cache ({cache.root})")
+            return kept
+    from bookbuild.pipeline import check
+    book, findings = check(manuscript, progress)
+    report = CheckReport(findings, len(book.chapters), len(book.notes), len(book.citations))
+    if key:
+        keep(cache, key, report)
+    return report
 
 
 def memo_key(root: Path, sources: list[SourceFile]) -> str:

@@ -25,7 +25,6 @@ from bookbuild.cache import Cache, default_cache
 from bookbuild.checks import run_checks
 from bookbuild.config import BookConfig, load_config
 from bookbuild.diagnostics import Diagnostic, plural
-from bookbuild.memo import CheckReport, keep, memo_key, recall
 from bookbuild.memory import Memory
 from bookbuild.model import Book
 from bookbuild.model.build import build_book
@@ -122,26 +121,6 @@ def check(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | No
     findings = progress.step("Running the checks", run_checks, book, default_cache(),
                              memory.chapter_findings if memory else None, progress, early)
     return book, findings
-
-
-def check_manuscript(manuscript: Path, progress: Progress) -> CheckReport:
-    """What `bookbuild check` reports: from the last check when nothing it depends on changed
-    (see `checks.memo`), else by checking the book."""
-    cache = default_cache()
-    key = ""
-    if cache.root is not None:
-        config, _ = load_config(manuscript)
-        sources = read_sources(config)
-        key = memo_key(config.root, sources)
-        if (kept := recall(cache, key)) is not None:
-            progress.say(f"Unchanged since its last check: {plural(len(sources), 'chapter')} and "
-                         f"their findings read from the build cache ({cache.root})")
-            return kept
-    book, findings = check(manuscript, progress)
-    report = CheckReport(findings, len(book.chapters), len(book.notes), len(book.citations))
-    if key:
-        keep(cache, key, report)
-    return report
 
 
 def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,

@@ -12,7 +12,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from bookbuild.importer import ImportFailure, import_manuscript
 from bookbuild.progress import Progress
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
@@ -36,6 +35,7 @@ def register(commands: argparse._SubParsersAction, output: argparse.ArgumentPars
 
 
 def run(args: argparse.Namespace, progress: Progress) -> int:
+    from bookbuild.importer.run import ImportFailure, import_manuscript  # only when importing
     try:
         report = import_manuscript(args.file, args.to, progress)
     except ImportFailure as exc:
