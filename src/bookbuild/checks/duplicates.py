@@ -12,6 +12,8 @@ over the words or the seeds, so the cost grows linearly with the book.
 from __future__ import annotations
 
 import bisect
+import itertools
+import operator
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -96,12 +98,15 @@ def _fences(kinds: list[Kind]) -> Iterator[tuple[int, int]]:
 # -- seeds, runs and chains ------------------------------------------------------------------------
 
 def _seeds(words: list[object]) -> list[tuple[int, int]]:
-    """(first occurrence, later occurrence) of every repeated run of SEED words."""
-    keys = list(zip(*(words[k:] for k in range(SEED)), strict=False))
-    # Built backwards, so that each key keeps its first position.
-    first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
-    return [(first[key], position) for position, key in enumerate(keys)
-            if position - first[key] >= SEED]
+    """(first occurrence, later occurrence) of every repeated run of SEED words, in order of
+    the later one. Every step but the last runs in C (map, compress): on Gibbon's 1.6 million
+    words the pure-Python loop was the check's largest cost."""
+    keys = zip(*(words[k:] for k in range(SEED)), strict=False)
+    seen: dict[tuple[object, ...], int] = {}
+    firsts = list(map(seen.setdefault, keys, itertools.count()))    # each key's first position
+    gaps = map(operator.sub, itertools.count(), firsts)
+    later = itertools.compress(itertools.count(), map(SEED.__le__, gaps))
+    return [(firsts[position], position) for position in later]
 
 
 @dataclass
