@@ -235,3 +235,19 @@ def test_an_unchanged_manuscript_is_answered_from_the_last_check(book_dir: Path)
     changed = check_manuscript(book_dir, Progress(stream=stream))
     assert "Unchanged" not in stream.getvalue()
     assert [f.code for f in changed.findings if f.is_error] == ["unknown-citation"] * 2
+
+
+def test_the_whole_text_checks_come_last_and_early_findings_first(book_dir: Path) -> None:
+    """`early` is told every finding but those of the checks that read the whole book's words
+    (the language server shows them while those run); the final list holds both."""
+    passage = ("The factory committees were absorbed by the trade unions within a year of the "
+               "revolution, and their delegates were appointed from above by the party, which "
+               "answered to no one in the factories it claimed to speak for.")
+    (book_dir / "01-one.md").write_text(f"# One\n\n{passage}\n\nSee [@nosuch].\n", encoding="utf-8")
+    (book_dir / "03-three.md").write_text(f"# Three\n\n{passage}\n", encoding="utf-8")
+    told: list[list[str]] = []
+    _, findings = check(book_dir, Progress(quiet=True),
+                        early=lambda book, found: told.append([f.code for f in found]))
+    assert len(told) == 1
+    assert "unknown-citation" in told[0] and "duplicate-passage" not in told[0]
+    assert {"unknown-citation", "duplicate-passage"} <= {f.code for f in findings}

@@ -48,6 +48,8 @@ CHECKS: tuple[Check, ...] = (
 )
 # Checks whose findings in a chapter depend on that chapter and the bibliography's keys only.
 CHAPTER_CHECKS: tuple[Check, ...] = (check_citations, check_footnotes, check_fences, check_raw_html)
+# Checks that read every word of the book (seconds on a long one): they run last.
+WHOLE_TEXT_CHECKS: tuple[Check, ...] = (check_duplicates, check_glyphs, check_copyedit)
 
 _SECTION = "chapter-checks"
 # The code chapter findings are made by: the checks, and the model they read.
@@ -61,19 +63,22 @@ def run_checks(book: Book, cache: Cache | None = None,
     """What parsing found, plus every check's findings, in manuscript order, at the levels
     book.yaml's `checks:` sets. `cache` and `memory` keep the chapter checks' findings per
     chapter (see the module's docstring); `early` is given what parsing and the chapter checks
-    found before the book-wide checks run (the language server shows them at once)."""
+    found, and the other checks but those that read every word of the book, before those run
+    (the language server shows them at once)."""
     findings = list(book.diagnostics)
     kept = _ChapterFindings(book, cache or Cache(None), memory)
     for chapter in book.chapters:
         findings.extend(kept.of(chapter))
-    if early is not None:
-        early(book, sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key))
     if progress is not None and kept.found_now < len(book.chapters):
         progress.say(f"    {kept.found_now} of {len(book.chapters)} chapters checked again, the "
                      "others' own findings kept from their last check")
     for check in CHECKS:
-        if check not in CHAPTER_CHECKS:
+        if check not in CHAPTER_CHECKS and check not in WHOLE_TEXT_CHECKS:
             findings.extend(check(book))
+    if early is not None:
+        early(book, sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key))
+    for check in WHOLE_TEXT_CHECKS:
+        findings.extend(check(book))
     kept.forget_others()
     return sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key)
 

@@ -67,7 +67,7 @@ class BookState:
     published: set[str] = field(default_factory=set)    # URIs holding published findings
     hovers: dict[tuple[str, str], str | None] = field(default_factory=dict)
     memory: Memory = field(default_factory=Memory)      # the pipeline's, between checks
-    early: list[Diagnostic] = field(default_factory=list)  # the chapter findings of `result`
+    whole_text: list[Diagnostic] = field(default_factory=list)  # the last whole-text findings
 
 
 class BookServer(LanguageServer):
@@ -144,21 +144,23 @@ class BookServer(LanguageServer):
         self.log(types.MessageType.Log, f"bookbuild: {len(result.findings)} findings in "
                  f"{state.manuscript} ({result.seconds:.2f} s)")
         self.publish(state, result)
-        state.early = early
+        shown_early = set(early)
+        state.whole_text = [f for f in result.findings if f not in shown_early] \
+            if result.book is not None else []
 
     def _publish_early(self, state: BookState, generation: int, book: Book,
                        findings: list[Diagnostic], overlay: dict[Path, str]) -> None:
-        """What parsing and the chapter checks found, shown at once, with the book-wide
-        findings of the last check until this check's own arrive; not when book.yaml or the
-        bibliography changed, which may change any finding."""
-        if generation != state.generation or state.result is None or state.result.book is None:
+        """What parsing and every check but the whole-text ones found, shown at once, with
+        the whole-text checks' findings (duplicates, fonts, copy-editing) of the last check until
+        this check's own arrive; not when book.yaml or the bibliography changed, which may
+        change any finding."""
+        last = state.book
+        if generation != state.generation or last is None:
             return
-        last = state.result.book
         if book.config != last.config or _keys(book) != _keys(last):
             return
-        shown = set(state.early)
-        book_wide = [f for f in state.result.findings if f not in shown]
-        self.publish(state, CheckResult(state.manuscript, findings + book_wide, None, overlay))
+        self.publish(state, CheckResult(state.manuscript, findings + state.whole_text, None,
+                                        overlay))
 
     def overlay(self, manuscript: Path) -> dict[Path, str]:
         """The open chapters' texts by resolved absolute path, for `pipeline.check`."""
