@@ -114,12 +114,15 @@ def _parse_and_walk(sources: list[SourceFile], settings: ReaderSettings, workdir
 
 def check(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | None = None,
           memory: Memory | None = None,
-          early: Callable[[Book, list[Diagnostic]], None] | None = None) -> tuple[Book, list[Diagnostic]]:
+          early: Callable[[Book, list[Diagnostic]], None] | None = None,
+          proceed: Callable[[], bool] | None = None) -> tuple[Book, list[Diagnostic]]:
     """The book model and every finding of the checks, in manuscript order; `early` is given
-    the findings of parsing and of the chapter checks first (see `run_checks`)."""
+    the findings of all but the whole-text checks first, `proceed` may stop the rest (see
+    `run_checks`)."""
     book = load(manuscript, progress, overlay, memory)
     findings = progress.step("Running the checks", run_checks, book, default_cache(),
-                             memory.chapter_findings if memory else None, progress, early)
+                             memory.chapter_findings if memory else None, progress, early,
+                             proceed)
     return book, findings
 
 

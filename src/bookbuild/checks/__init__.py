@@ -51,6 +51,10 @@ CHAPTER_CHECKS: tuple[Check, ...] = (check_citations, check_footnotes, check_fen
 # Checks that read every word of the book (seconds on a long one): they run last.
 WHOLE_TEXT_CHECKS: tuple[Check, ...] = (check_duplicates, check_glyphs, check_copyedit)
 
+class Superseded(Exception):
+    """A check stopped because its result would be thrown away: a newer text is waiting."""
+
+
 _SECTION = "chapter-checks"
 # The code chapter findings are made by: the checks, and the model they read.
 _CODE = ("checks", "model", "parse", "ast.py", "diagnostics.py")
@@ -59,12 +63,14 @@ _CODE = ("checks", "model", "parse", "ast.py", "diagnostics.py")
 def run_checks(book: Book, cache: Cache | None = None,
                memory: MutableMapping[str, list[Diagnostic]] | None = None,
                progress: Progress | None = None,
-               early: Callable[[Book, list[Diagnostic]], None] | None = None) -> list[Diagnostic]:
+               early: Callable[[Book, list[Diagnostic]], None] | None = None,
+               proceed: Callable[[], bool] | None = None) -> list[Diagnostic]:
     """What parsing found, plus every check's findings, in manuscript order, at the levels
     book.yaml's `checks:` sets. `cache` and `memory` keep the chapter checks' findings per
     chapter (see the module's docstring); `early` is given what parsing and the chapter checks
     found, and the other checks but those that read every word of the book, before those run
-    (the language server shows them at once)."""
+    (the language server shows them at once). `proceed` is asked before each of those: when it
+    says no, `Superseded` is raised (a newer text is waiting to be checked)."""
     findings = list(book.diagnostics)
     kept = _ChapterFindings(book, cache or Cache(None), memory)
     for chapter in book.chapters:
@@ -78,6 +84,8 @@ def run_checks(book: Book, cache: Cache | None = None,
     if early is not None:
         early(book, sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key))
     for check in WHOLE_TEXT_CHECKS:
+        if proceed is not None and not proceed():
+            raise Superseded
         findings.extend(check(book))
     kept.forget_others()
     return sorted(apply_levels(findings, book.config.check_levels), key=Diagnostic.sort_key)

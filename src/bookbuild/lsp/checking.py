@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bookbuild.checks import Superseded
 from bookbuild.config import CONFIG_FILE
 from bookbuild.diagnostics import BookError, Diagnostic
 from bookbuild.memory import Memory
@@ -33,18 +34,21 @@ class CheckResult:
 
 
 def check_workspace(manuscript: Path, overlay: Mapping[Path, str], memory: Memory | None = None,
-                    early: Callable[[Book, list[Diagnostic]], None] | None = None) -> CheckResult:
+                    early: Callable[[Book, list[Diagnostic]], None] | None = None,
+                    proceed: Callable[[], bool] | None = None) -> CheckResult | None:
     """Every finding of `bookbuild check` on `manuscript`, chapters open in the editor read
     from `overlay` (resolved absolute path -> text); `memory` is the pipeline's own store of
     live results kept between checks of one book (the server keeps one per manuscript and
     checks one book at a time); `early` is given the findings of parsing and of the chapter
-    checks before the book-wide checks run (see `checks.run_checks`). A manuscript that cannot
-    be read gives the diagnostics saying why and no book; any other exception is a bug and is
-    raised."""
+    checks before the book-wide checks run, and `proceed` may stop the whole-text checks (see
+    `checks.run_checks`): then the result is None. A manuscript that cannot be read gives the
+    diagnostics saying why and no book; any other exception is a bug and is raised."""
     started = time.perf_counter()
     try:
         book, findings = check(manuscript, Progress(quiet=True), overlay=overlay, memory=memory,
-                               early=early)
+                               early=early, proceed=proceed)
+    except Superseded:
+        return None
     except BookError as exc:
         return CheckResult(manuscript, list(exc.diagnostics), None, dict(overlay),
                            time.perf_counter() - started)

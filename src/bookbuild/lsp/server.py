@@ -128,8 +128,9 @@ class BookServer(LanguageServer):
                                       overlay)
 
         try:
-            result = await loop.run_in_executor(self.checker, check_workspace,
-                                                state.manuscript, overlay, state.memory, show_early)
+            result = await loop.run_in_executor(
+                self.checker, check_workspace, state.manuscript, overlay, state.memory, show_early,
+                lambda: generation == state.generation)     # stop when a newer change waits
         except asyncio.CancelledError:
             raise
         except Exception as exc:    # a bug in bookbuild: say so, and keep serving
@@ -138,7 +139,7 @@ class BookServer(LanguageServer):
                      f"({type(exc).__name__}: {exc}); this is a bug in bookbuild.\n"
                      + "".join(traceback.format_exception(exc)))
             return
-        if generation != state.generation:
+        if result is None or generation != state.generation:
             return                  # a newer change has its own check coming
         # Logged first, so that a client timing the publication can read the check's time.
         self.log(types.MessageType.Log, f"bookbuild: {len(result.findings)} findings in "
