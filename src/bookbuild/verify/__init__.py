@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bookbuild.ast import iter_nodes
 from bookbuild.diagnostics import Diagnostic, Place, Severity
+from bookbuild.editions import READER_PDF, VERIFIED, VERIFIED_IF_PRESENT
 from bookbuild.model import Book, Note
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
 from bookbuild.verify.structure import Problem
@@ -25,7 +26,6 @@ CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
          "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
          "edition-missing": Severity.ERROR, "edition-link": Severity.ERROR,
          "edition-id": Severity.ERROR, "edition-other-book": Severity.ERROR}
-READER_PDF = "READER-PDF"
 
 
 def _read_reader_pdf(path: Path) -> Edition:
@@ -33,10 +33,10 @@ def _read_reader_pdf(path: Path) -> Edition:
 
 
 READERS = {"EPUB": read_epub, "HTML": read_html, "PDF": read_pdf, READER_PDF: _read_reader_pdf}
-# What `verify` reads back unless told: the default editions, and the reader PDF when there is
-# one (it is not built by default).
-EDITIONS = ("EPUB", "HTML", "PDF")
-OPTIONAL = (READER_PDF,)
+# What `verify` reads back unless told (see `editions`).
+EDITIONS, OPTIONAL = VERIFIED, VERIFIED_IF_PRESENT
+if set(READERS) != set(EDITIONS + OPTIONAL):     # the command line offers these
+    raise ImportError(f"editions.VERIFIED lists other editions than the readers {list(READERS)}")
 
 
 @dataclass

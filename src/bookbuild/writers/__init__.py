@@ -6,6 +6,7 @@ Every writer has the same small interface (`base.Writer`): a name, the target it
 
 from __future__ import annotations
 
+from bookbuild.editions import DEFAULT_FORMATS, EDITION_NAMES
 from bookbuild.writers.base import Writer
 from bookbuild.writers.epub import EpubWriter
 from bookbuild.writers.html import HtmlWriter
@@ -16,7 +17,10 @@ from bookbuild.writers.pdf.variants import VARIANTS
 # numbers that the EPUB and HTML editions carry.
 WRITERS: tuple[Writer, ...] = (PdfWriter(VARIANTS["pdf"]), EpubWriter(), HtmlWriter(),
                                PdfWriter(VARIANTS["proof"]), PdfWriter(VARIANTS["reader-pdf"]))
-DEFAULT_FORMATS = ["pdf", "epub", "html"]
+if tuple(writer.name for writer in WRITERS) != EDITION_NAMES:     # the command line lists these
+    raise ImportError(f"editions.EDITION_NAMES does not list the writers {[w.name for w in WRITERS]}")
+
+__all__ = ["DEFAULT_FORMATS", "WRITERS", "writer_names", "writers_for"]
 
 
 def writer_names() -> list[str]:
