@@ -1,5 +1,6 @@
 """`bookbuild serve`: the HTML edition served, rebuilt when the manuscript changes, pages that
-reload themselves and show the errors, and a clean stop on Ctrl-C."""
+reload themselves and show the errors, and a clean stop on Ctrl-C; the PDF built after the HTML,
+served on a proof page that loads each new one."""
 
 from __future__ import annotations
 
@@ -19,16 +20,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
+import pytest
+
+from bookbuild.serve.preempt import Superseded, run_unless_changed
 from bookbuild.serve.server import with_live_reload
 from bookbuild.serve.watch import Watcher
 from conftest import EPOCH, ROOT, bookbuild
+from readers import pdf_text, squeeze
 from test_cli import assert_clean_failure, write_book
 
 ONE = "# One\n\nThe first chapter, which leads to [the second](02-two.md#two).\n"
 TWO = "# Two {#two}\n\nThe second chapter.\n"
 SCRIPT = "/__bookbuild__/status"        # in the injected script, never in the files on disk
+PDF_PAGE = "__bookbuild__/pdf"          # the PDF proof page
+PDF = "__bookbuild__/book.pdf"          # the PDF it shows
 ENV = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH}
 
 
@@ -37,6 +44,7 @@ class Served:
     process: subprocess.Popen[str]
     url: str
     stderr: list[str] = field(default_factory=list)
+    stdout: queue.Queue[str] = field(default_factory=queue.Queue)    # the lines after the first
 
 
 @contextmanager
@@ -45,13 +53,12 @@ def serving(*args: str | Path) -> Iterator[Served]:
     process = subprocess.Popen([sys.executable, "-m", "bookbuild", "serve", "--port", "0",
                                 *map(str, args)], cwd=ROOT, env=ENV, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    lines: queue.Queue[str] = queue.Queue()
     served = Served(process, "")
     assert process.stdout is not None and process.stderr is not None
-    _drain(process.stdout, lines.put)
+    _drain(process.stdout, served.stdout.put)
     _drain(process.stderr, served.stderr.append)
     try:
-        line = lines.get(timeout=120)
+        line = served.stdout.get(timeout=120)
         assert line.startswith("serving http://127.0.0.1:") and line.endswith(" (Ctrl-C to stop)\n"), (
             line, "".join(served.stderr))
         served.url = line.split()[1]
@@ -84,6 +91,19 @@ def status(served: Served) -> dict[str, object]:
     assert code == 200 and headers["Cache-Control"] == "no-store"
     result: dict[str, object] = json.loads(body)
     return result
+
+
+def pdf_status(served: Served) -> dict[str, Any]:
+    result: dict[str, Any] = status(served)["pdf"]  # type: ignore[assignment]
+    return result
+
+
+def get_pdf(served: Served) -> bytes:
+    with urllib.request.urlopen(served.url + PDF, timeout=10) as response:
+        assert response.headers["Content-Type"] == "application/pdf"
+        assert response.headers["Cache-Control"] == "no-store"
+        body: bytes = response.read()
+    return body
 
 
 def wait_for(what: str, condition: Callable[[], bool], served: Served, timeout: float = 30) -> None:
@@ -168,6 +188,111 @@ def test_serve_rebuilds_on_every_change_and_reports_errors(tmp_path: Path) -> No
     assert files == again
 
 
+def test_serve_builds_the_pdf_after_the_html_and_serves_the_last_good_one(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: Served Book\n", {"01-one.md": ONE, "02-two.md": TWO})
+    out = tmp_path / "out"
+    chapter = book / "01-one.md"
+    with serving("--manuscript", book, "--out", out) as served:
+        assert served.stdout.get(timeout=10) == (f"PDF proof: {served.url}{PDF_PAGE} (the PDF is "
+                                                 "built after the HTML edition)\n")
+        code, headers, body = get(served.url + PDF_PAGE)
+        assert code == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+        assert "<title>PDF proof: Served Book</title>" in body and SCRIPT in body and PDF in body
+        wait_for("the first PDF", lambda: pdf_status(served)["build"] == 1, served)
+        first = get_pdf(served)
+        assert first.startswith(b"%PDF-") and first == (out / "served-book.pdf").read_bytes()
+        assert pdf_status(served)["built"] and pdf_status(served)["stale"] is False
+
+        # The HTML edition is rebuilt first; saving again while the PDF is built sets it aside.
+        chapter.write_text(ONE + "\nA sentence added while serving.\n", encoding="utf-8")
+        wait_for("the PDF built after the HTML", lambda: status(served)["building"] == "pdf", served)
+        assert "added while serving" in get(served.url + "01-one.html")[2]
+        chapter.write_text(ONE + "\nA sentence saved twice.\n", encoding="utf-8")
+        wait_for("the second save in the PDF", lambda: "saved twice" in get(served.url + "01-one.html")[2]
+                 and status(served)["building"] is None, served)
+        second = get_pdf(served)
+        assert second != first and second == (out / "served-book.pdf").read_bytes()
+        assert "saved twice" in squeeze(pdf_text(out / "served-book.pdf"))
+        # The PDF of the first save was set aside, unless (on a slow machine) it was done already.
+        set_aside = "the manuscript changed while the PDF was built" in "".join(served.stderr)
+        assert pdf_status(served)["build"] == (2 if set_aside else 3)
+
+        # Input that cannot be built: the last good PDF stays, the proof page is told why.
+        (book / "book.yaml").write_text("title: Served Book\nlang: english\n", encoding="utf-8")
+        wait_for("the invalid book.yaml reported", lambda: pdf_status(served)["stale"] is True, served)
+        [found] = pdf_status(served)["errors"]
+        assert (found["file"], found["line"], found["code"]) == ("book.yaml", 2, "config-invalid")
+        assert get_pdf(served) == second and pdf_status(served)["build"] == (2 if set_aside else 3)
+
+        # Only the one PDF: no URL under /__bookbuild__/ names a file.
+        for path in ("/__bookbuild__/served-book.pdf", "/__bookbuild__/../../m/book.yaml",
+                     "/__bookbuild__/%2e%2e/%2e%2e/m/book.yaml", "/__bookbuild__/book.pdf/../../m/book.yaml",
+                     "/__bookbuild__/pdf/../../m/book.yaml", "/__bookbuild__/pdfpage.js"):
+            code, body = raw(served, path)
+            assert code in (403, 404) and "Served Book" not in body, path
+
+    log = "".join(served.stderr)
+    assert "Traceback" not in log and "PDF built in" in log and "PDF rebuilt in" in log
+    assert "bookbuild: PDF not rebuilt" not in log     # a failing book.yaml stops at the HTML
+
+
+def test_a_pdf_build_is_stopped_when_the_manuscript_changes(tmp_path: Path) -> None:
+    book = write_book(tmp_path / "m", "title: A\n", {"01.md": "# One\n"})
+    watcher = Watcher(book)
+    assert run_unless_changed(os.getpid, watcher) != os.getpid()     # in a child
+    with pytest.raises(ValueError, match="from the child"):
+        run_unless_changed(lambda: int("from the child"), watcher)
+
+    cleaned = tmp_path / "cleaned"
+
+    def build() -> None:
+        try:
+            time.sleep(30)
+        finally:                        # stopped as Ctrl-C stops a build: clean-up runs
+            cleaned.write_text("yes", encoding="utf-8")
+
+    started = time.monotonic()
+    (book / "01.md").write_text("# One, changed\n", encoding="utf-8")
+    with pytest.raises(Superseded):
+        run_unless_changed(build, watcher)
+    assert time.monotonic() - started < 5 and cleaned.read_text(encoding="utf-8") == "yes"
+    assert watcher.wait() == ["01.md"]  # the change is still there for the watch loop
+
+
+def test_the_pdf_page_loads_each_new_pdf_and_shows_the_errors(tmp_path: Path, browser: Any) -> None:
+    book = write_book(tmp_path / "m", "title: Served Book\n", {"01-one.md": ONE, "02-two.md": TWO})
+    with serving("--manuscript", book, "--out", tmp_path / "out") as served:
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        problems: list[str] = []
+        page.on("pageerror", lambda e: problems.append(f"script error: {e}"))
+        page.on("console", lambda m: problems.append(f"console: {m.text}") if m.type == "error" else None)
+        page.goto(served.url + PDF_PAGE + "#page=2")
+        frame = "document.getElementById('bookbuild-pdf')"
+        loaded = ("(build) => {const d = document.getElementById('bookbuild-pdf').contentDocument;"
+                  f" return d.URL.endsWith('{PDF}?build=' + build + '#page=2')"
+                  " && d.contentType === 'application/pdf'}")
+        page.wait_for_function(loaded, arg=1, timeout=60_000)
+        assert page.inner_text("h1") == "Served Book" and page.get_attribute("header a", "href") == "/"
+        page.wait_for_function("document.getElementById('bookbuild-status').textContent"
+                               ".startsWith('built at ')")
+        assert page.is_hidden("#bookbuild-errors") and page.input_value("#bookbuild-page") == "2"
+        page.screenshot(path=str(tmp_path / "pdf-page.png"))
+
+        # A new PDF is loaded by the page itself, at the page asked for.
+        (book / "02-two.md").write_text(TWO + "\nA line for the proof.\n", encoding="utf-8")
+        page.wait_for_function(loaded, arg=2, timeout=60_000)
+
+        # A failing build: the PDF stays, the header and the list say why.
+        (book / "book.yaml").write_text("title: Served Book\nlang: english\n", encoding="utf-8")
+        page.wait_for_selector("#bookbuild-errors li", timeout=30_000)
+        assert page.inner_text("#bookbuild-errors").startswith("book.yaml:2: ")
+        assert "not rebuilt; showing the PDF built at" in page.inner_text("#bookbuild-status")
+        assert page.evaluate(f"{frame}.src").endswith("?build=2#page=2")
+        context.close()
+        assert problems == []
+
+
 def test_a_port_in_use_is_refused_with_a_clear_message(tmp_path: Path) -> None:
     book = write_book(tmp_path / "m", "title: A Book\n", {"01.md": "# One\n\nText.\n"})
     with socket.socket() as taken:
@@ -203,9 +328,13 @@ def test_the_script_goes_before_the_end_of_the_body() -> None:
 
 def test_editor_files_and_the_edition_inside_the_manuscript_are_not_watched(tmp_path: Path) -> None:
     book = write_book(tmp_path / "m", "title: A\n", {"01.md": "# One\n"})
-    for name in (".01.md.swp", "01.md~", "4913", ".#01.md", "#01.md#", ".git/index", "dist/html/x.html"):
+    for name in (".01.md.swp", "01.md~", "4913", ".#01.md", "#01.md#", ".git/index", "dist/html/x.html",
+                 "dist/a.pdf"):
         (book / name).parent.mkdir(parents=True, exist_ok=True)
         (book / name).write_text("x", encoding="utf-8")
     watcher = Watcher(book)
     watcher.exclude(book / "dist" / "html")
+    watcher.exclude(book / "dist" / "a.pdf")
     assert sorted(watcher.last) == ["01.md", "book.yaml"]
+    (book / "dist" / "a.pdf").write_text("a new PDF", encoding="utf-8")
+    assert watcher.scan() == watcher.last

@@ -170,6 +170,9 @@ def _parser() -> argparse.ArgumentParser:
                               help="the address to listen on (default: 127.0.0.1, this machine only)")
     serve_parser.add_argument("--port", type=_port, default=8000,
                               help="the port (default: 8000; 0 picks a free one)")
+    serve_parser.add_argument("--no-pdf", dest="pdf", action="store_false",
+                              help="build and show only the HTML edition, not the print PDF too "
+                              "(for a long book, whose PDF takes minutes)")
     serve_parser.set_defaults(run=_serve)
 
     lsp_parser = commands.add_parser(
@@ -370,7 +373,8 @@ def _serve(args: argparse.Namespace, progress: Progress) -> int:
     """Serve until Ctrl-C, which is the normal way to stop: exit status 0."""
     from bookbuild.serve import ServeError, serve
     try:
-        serve(args.manuscript, args.out, args.host, args.port, progress, debug=args.debug)
+        serve(args.manuscript, args.out, args.host, args.port, progress, debug=args.debug,
+              pdf=args.pdf)
     except ServeError as exc:
         print(f"bookbuild: {exc}", file=sys.stderr)
         return EXIT_UNUSABLE

@@ -3,6 +3,7 @@
 (function () {
   "use strict";
   var STATUS = "/__bookbuild__/status";
+  var PDF_PAGE = "/__bookbuild__/pdf";
   var FAST = 400;              // ms between polls
   var SLOW = 2000;             // ms between polls while the server does not answer
   var SCROLL = "bookbuild-scroll:" + location.pathname;
@@ -26,7 +27,7 @@
         if (isNaN(loaded) || server === null) { loaded = status.build; server = status.server; }
         // A new build, or another server (restarted since the page was loaded).
         if (status.build !== loaded || status.server !== server) { reload(); return; }
-        showErrors(status.errors || [], Boolean(status.stale));
+        showErrors(status.errors || [], Boolean(status.stale), Boolean(status.pdf));
         setTimeout(poll, FAST);
       })
       // The server stopped or is restarting: keep asking, slowly and quietly.
@@ -51,8 +52,8 @@
     window.addEventListener("load", function () { window.scrollTo(0, y); });
   }
 
-  function showErrors(errors, stale) {
-    var key = JSON.stringify([errors, stale]);
+  function showErrors(errors, stale, pdf) {
+    var key = JSON.stringify([errors, stale, pdf]);
     if (key === shown) { return; }
     shown = key;
     var old = document.getElementById(BANNER);
@@ -84,6 +85,12 @@
       ? "bookbuild: " + count + ", so the book was not rebuilt: this page is from the last " +
         "build that worked. Fix the manuscript and save."
       : "bookbuild: " + count + " in the manuscript. Fix and save; the page updates itself.";
+    if (pdf) {      // the PDF proof page lists the same errors beside the last good PDF
+      var link = element("a", "margin-left:0.6em;color:inherit;font-weight:normal");
+      link.href = PDF_PAGE;
+      link.textContent = "PDF proof";
+      title.appendChild(link);
+    }
     banner.appendChild(title);
 
     var list = element("ul", "margin:0;padding:0 0 0 1.2em;color:inherit");

@@ -1,8 +1,9 @@
 """Serve stage: the HTTP side of `bookbuild serve`.
 
-It serves the files of OUT/html and nothing else, a status of the last build for the live-reload
-script, and the script itself, added to each page as it is sent: the files on disk stay exactly
-what `bookbuild build --format html` writes.
+It serves the files of OUT/html, a status of the last builds for the live-reload script, and the
+script itself, added to each page as it is sent: the files on disk stay exactly what `bookbuild
+build --format html` writes. Under /__bookbuild__/ it also serves the PDF proof page and the one
+PDF it shows, OUT/<slug>.pdf, whose path the server holds: no URL names a file there.
 """
 
 from __future__ import annotations
@@ -20,17 +21,22 @@ import threading
 import time
 import urllib.parse
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
+from html import escape
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from importlib.resources import files
 from pathlib import Path
+from string import Template
 from typing import Any, BinaryIO
 
 from bookbuild import __version__
 from bookbuild.diagnostics import Diagnostic
 
 STATUS_PATH = "/__bookbuild__/status"
+PDF_PAGE_PATH = "/__bookbuild__/pdf"      # the proof page
+PDF_PATH = "/__bookbuild__/book.pdf"      # the PDF it shows
 
 
 class ServeError(Exception):
@@ -49,6 +55,12 @@ class LiveState:
         self.build = 0
         self.findings: list[Diagnostic] = []
         self.stale = False          # the last rebuild failed: the pages are of an earlier one
+        self.building: str | None = None    # the edition being built: "html" or "pdf"
+        self.pdf: PdfState | None = None    # None: serve builds no PDF
+
+    def begin(self, edition: str) -> None:
+        with self._lock:
+            self.building = edition
 
     def update(self, findings: Sequence[Diagnostic], written: bool) -> None:
         with self._lock:
@@ -56,6 +68,24 @@ class LiveState:
                 self.build += 1
             self.findings = list(findings)
             self.stale = not written
+            self.building = None
+
+    def update_pdf(self, findings: Sequence[Diagnostic], written: bool, title: str | None) -> None:
+        """After a PDF build, or a build that stopped before it (then `written` is false)."""
+        with self._lock:
+            self.building = None
+            if self.pdf is None:
+                return
+            if written:
+                self.pdf.build += 1
+                self.pdf.built = time.strftime("%H:%M:%S")
+            self.pdf.findings = list(findings)
+            self.pdf.stale = not written
+            self.pdf.title = title or self.pdf.title
+
+    def set_aside(self) -> None:
+        """The PDF build under way was dropped for a newer manuscript: nothing changes but that."""
+        self.begin("html")
 
     def to_json(self) -> bytes:
         with self._lock:
@@ -65,8 +95,27 @@ class LiveState:
                 "stale": self.stale,
                 "errors": [f.to_json() for f in self.findings if f.is_error],
                 "warnings": [f.to_json() for f in self.findings if not f.is_error],
+                "building": self.building,
+                "pdf": None if self.pdf is None else self.pdf.to_json(),
             }
         return json.dumps(status, ensure_ascii=False).encode("utf-8")
+
+
+@dataclass
+class PdfState:
+    """The PDF as the proof page shows it: how many were put in place, the local time of the last
+    (HH:MM:SS), the findings of the last attempt, and whether it failed (`stale`)."""
+
+    title: str
+    build: int = 0
+    built: str = ""
+    findings: list[Diagnostic] = field(default_factory=list)
+    stale: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {"title": self.title, "build": self.build, "built": self.built, "stale": self.stale,
+                "errors": [f.to_json() for f in self.findings if f.is_error],
+                "warnings": sum(not f.is_error for f in self.findings)}
 
 
 class BookServer(ThreadingHTTPServer):
@@ -77,6 +126,7 @@ class BookServer(ThreadingHTTPServer):
     def __init__(self, host: str, port: int, debug: bool = False) -> None:
         self.address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
         self.root = Path()
+        self.pdf: Path | None = None    # OUT/<slug>.pdf once one has been built
         self.state = LiveState()
         self.debug = debug
         self._etags: dict[str, tuple[tuple[int, int, int], str]] = {}
@@ -156,6 +206,11 @@ class Handler(SimpleHTTPRequestHandler):
         url_path = urllib.parse.urlsplit(self.path).path
         if url_path == STATUS_PATH:
             return self._answer(self.server.state.to_json(), "application/json")
+        if url_path == PDF_PAGE_PATH and self.server.state.pdf is not None:
+            page = pdf_page(self.server.state.pdf.title, self.server.state.server)
+            return self._answer(page, "text/html; charset=utf-8")
+        if url_path == PDF_PATH:
+            return self._pdf()
         # The build number is read before the page, so a rebuild in between means one reload
         # too many rather than one too few.
         build = self.server.state.build
@@ -191,6 +246,26 @@ class Handler(SimpleHTTPRequestHandler):
             except OSError:         # a folder, or not readable
                 return None
         return None
+
+    def _pdf(self) -> BinaryIO | None:
+        """The last PDF put in place. No-store: the proof page asks for it by build number, and
+        an old one kept by the browser would be proofread as new. Once open, it can be read to
+        the end even if a rebuild replaces it."""
+        path = self.server.pdf          # read once: a rebuild may set another (a new slug)
+        try:
+            file = None if path is None else path.open("rb")
+        except OSError:
+            file = None
+        if file is None or path is None:
+            self.send_error(HTTPStatus.NOT_FOUND, "No PDF has been built yet")
+            return None
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "application/pdf")
+        self.send_header("Content-Length", str(os.fstat(file.fileno()).st_size))
+        self.send_header("Content-Disposition", f'inline; filename="{path.name}"')
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return file
 
     def _answer(self, body: bytes, content_type: str) -> BinaryIO:
         self.send_response(HTTPStatus.OK)
@@ -240,6 +315,18 @@ def with_live_reload(page: bytes, server: str, build: int) -> bytes:
     return page[:end] + script + page[end:]
 
 
-@cache
 def live_reload_script() -> str:
-    return files("bookbuild.serve").joinpath("livereload.js").read_text(encoding="utf-8")
+    return _resource("livereload.js")
+
+
+def pdf_page(title: str, server: str) -> bytes:
+    """The proof page: a header bar and the browser's own PDF viewer; its script does the rest."""
+    page = Template(_resource("pdfpage.html")).substitute(
+        title=escape(title), server=escape(server), status=STATUS_PATH, pdf=PDF_PATH,
+        script=_resource("pdfpage.js"))
+    return page.encode("utf-8")
+
+
+@cache
+def _resource(name: str) -> str:
+    return files("bookbuild.serve").joinpath(name).read_text(encoding="utf-8")

@@ -37,7 +37,8 @@ class Watcher:
         self.last = self.scan()
 
     def exclude(self, path: Path) -> None:
-        """Leave out a folder inside the manuscript (the edition, when OUT is inside it)."""
+        """Leave out a folder or file inside the manuscript (the HTML edition and the PDF, when
+        OUT is inside it: else each build would start the next)."""
         try:
             relative = path.resolve().relative_to(self.root).as_posix()
         except ValueError:
@@ -75,11 +76,12 @@ class Watcher:
             if ignored(entry.name):
                 continue
             name = prefix + entry.name
+            if name in self.excluded:
+                continue
             try:
                 # Symbolic links to folders are not followed: a link loop would never end.
                 if entry.is_dir(follow_symlinks=False):
-                    if name not in self.excluded:
-                        self._scan(Path(entry.path), name + "/", snapshot)
+                    self._scan(Path(entry.path), name + "/", snapshot)
                     continue
                 stat = entry.stat()
             except OSError:         # removed between listing and stat: the next scan sees it
