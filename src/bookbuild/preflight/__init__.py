@@ -9,6 +9,7 @@ trim or leave the text block. It also reports the page count and the spine width
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import re
 import signal
@@ -33,6 +34,7 @@ from bookbuild.preflight.content import (
     PageText,
     is_book_face,
 )
+from bookbuild.preflight.recall import PageRecall
 from bookbuild.preflight.resources import profile_problems, read_resources, subset_problems
 from bookbuild.printspec import (
     MIN_OUTSIDE,
@@ -44,6 +46,7 @@ from bookbuild.printspec import (
 )
 from bookbuild.writers.pdf.geometry import geometry
 
+log = logging.getLogger("bookbuild.preflight")
 TOLERANCE = 0.75                # points
 DRAWN_TOLERANCE = 1.5           # points an image or rule may stray (antialiasing, rounding)
 __all__ = ["BOOK_FACES", "CODES", "Report", "preflight"]
@@ -185,6 +188,7 @@ class _PageJob:
         foreign: list[tuple[int, str, list[str]]] = []
         fonts: dict[int, Font] = {}
         gutter = minimum_gutter(self.pages) * 72
+        recall = PageRecall()
         outside_minimum = (MIN_OUTSIDE_BLEED if self.bleed else MIN_OUTSIDE) * 72
         for number in range(start + 1, stop + 1):
             page = reader.pages[number - 1]
@@ -195,18 +199,34 @@ class _PageJob:
                 continue
             _trim_and_bleed(report, self.config, page, number, trim, self.size, self.bleed,
                             self.crop_marks)
-            text = PageReader(fonts, trim)
-            resources = page.get("/Resources")
-            if page.get_contents() is not None and resources is not None:
-                text.read(page.get_contents(), resources.get_object(), reader)
-            _text_checks(report, text.result, number, trim, gutter, outside_minimum, self.crop_marks)
-            _drawn_checks(report, text.result.drawn, number, trim, self.margins,
+            result = _read_page(page, trim, fonts, reader, recall)
+            _text_checks(report, result, number, trim, gutter, outside_minimum, self.crop_marks)
+            _drawn_checks(report, result.drawn, number, trim, self.margins,
                           self.bleed_width(), self.crop_marks)
-            foreign += [(number, font, list(chars)) for font, chars in text.result.foreign.items()]
+            foreign += [(number, font, list(chars)) for font, chars in result.foreign.items()]
+        log.debug("preflight of pages %d-%d: %d read, %d from the build cache", start + 1, stop,
+                  recall.read, recall.recalled)
         return report.findings, foreign
 
     def bleed_width(self) -> float:
         return geometry(self.config, self.pages, self.bleed, self.crop_marks).bleed
+
+
+def _read_page(page: Any, trim: Box, fonts: dict[int, Font], reader: PdfReader,
+               recall: PageRecall) -> PageText:
+    """What the page's content stream holds: read, or recalled from the build cache."""
+    resources = page.get("/Resources")
+    contents = page.get_contents()
+    if contents is None or resources is None:
+        return PageText()
+    key = recall.key(contents, resources, trim)
+    cached = recall.get(key)
+    if cached is not None:
+        return cached
+    text = PageReader(fonts, trim)
+    text.read(contents, resources.get_object(), reader)
+    recall.put(key, text.result)
+    return text.result
 
 
 def _default_signals() -> None:

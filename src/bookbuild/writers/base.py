@@ -13,6 +13,7 @@ from typing import Protocol
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book, PrintPages
 from bookbuild.progress import Progress
+from bookbuild.writers.record import EditionRecord
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,8 @@ class WriteContext:
     laid_out: Callable[[PrintPages | None], None] | None = None
     jobs: int = field(default_factory=lambda: os.cpu_count() or 1)   # processes for the PDF
     draft: bool = False         # an edition that fails its read-back check is kept all the same
+    # What the edition being written made again and took from the build cache (`record`).
+    record: EditionRecord = field(default_factory=EditionRecord)
 
     @property
     def datetime(self) -> datetime.datetime:

@@ -27,6 +27,7 @@ from bookbuild.model import Book, PrintPages
 from bookbuild.output import atomic_path
 from bookbuild.progress import Progress
 from bookbuild.writers.base import WriteContext, Writer
+from bookbuild.writers.record import LAST_BUILD, EditionRecord
 
 
 @dataclass
@@ -37,6 +38,7 @@ class Written:
     target: Path
     findings: list[Diagnostic] = field(default_factory=list)
     accepted: bool = True
+    record: EditionRecord = field(default_factory=EditionRecord)   # made again, reused
 
     @property
     def failed(self) -> bool:
@@ -46,6 +48,15 @@ class Written:
 def write_editions(book: Book, out: Path, writers: list[Writer], context: WriteContext,
                    progress: Progress) -> list[Written]:
     """Write every edition; in parallel when there is a print and a screen edition to write."""
+    LAST_BUILD.editions.clear()
+    written = _write_editions(book, out, writers, context, progress)
+    for writer, result in zip(writers, written, strict=True):
+        LAST_BUILD.editions[writer.name] = result.record
+    return written
+
+
+def _write_editions(book: Book, out: Path, writers: list[Writer], context: WriteContext,
+                    progress: Progress) -> list[Written]:
     printed = [writer for writer in writers if writer.lays_out_pages]
     screen = [writer for writer in writers if not writer.lays_out_pages]
     if not printed or not screen or (os.cpu_count() or 1) < 2:
@@ -66,6 +77,8 @@ def write_edition(book: Book, out: Path, writer: Writer, context: WriteContext,
     place if it passed, or if this is a draft."""
     target = writer.target(book, out)
     name = writer.name.upper()
+    record = EditionRecord()
+    context = replace(context, record=record)
     try:
         with atomic_path(target) as staged:
             progress.step(f"Writing the {name} edition", writer.write, book, staged, context)
@@ -73,8 +86,8 @@ def write_edition(book: Book, out: Path, writer: Writer, context: WriteContext,
             if any(finding.is_error for finding in findings) and not context.draft:
                 raise _Rejection(findings)     # leaves the block without moving the edition
     except _Rejection as rejection:
-        return Written(target, rejection.findings, accepted=False)
-    return Written(target, findings)
+        return Written(target, rejection.findings, accepted=False, record=record)
+    return Written(target, findings, record=record)
 
 
 class _Rejection(Exception):

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -75,11 +75,13 @@ def join_parts(parts: list[tuple[Path, set[str]]], target: Path,
 def _destinations(writer: PdfWriter, readers: list[PdfReader], offsets: list[int],
                   stand_ins: list[set[str]]) -> DictionaryObject:
     found: dict[str, ArrayObject] = {}
+    pages = list(writer.pages)
     for reader, offset, skip in zip(readers, offsets, stand_ins, strict=True):
+        page_number = _PageNumbers(reader)
         for name, destination in reader.named_destinations.items():
             if name in skip or name in found:
                 continue
-            page = writer.pages[offset + _page_number(reader, destination)]
+            page = pages[offset + page_number(destination)]
             found[name] = ArrayObject([page.indirect_reference, NameObject("/XYZ"),
                                        FloatObject(destination.left or 0),
                                        FloatObject(destination.top or 0), NumberObject(0)])
@@ -89,14 +91,16 @@ def _destinations(writer: PdfWriter, readers: list[PdfReader], offsets: list[int
     return DictionaryObject({NameObject("/Names"): names})
 
 
-def _outline(writer: PdfWriter, reader: PdfReader, items: list[Any], offset: int, parent: Any) -> None:
+def _outline(writer: PdfWriter, reader: PdfReader, items: list[Any], offset: int, parent: Any,
+             page_number: _PageNumbers | None = None) -> None:
+    page_number = page_number or _PageNumbers(reader)
     previous = None
     for item in items:
         if isinstance(item, list):
             if previous is not None:
-                _outline(writer, reader, item, offset, previous)
+                _outline(writer, reader, item, offset, previous, page_number)
             continue
-        number = offset + _page_number(reader, item)
+        number = offset + page_number(item)
         previous = writer.add_outline_item(title=str(item.title), page_number=number, parent=parent,
                                            fit=Fit.xyz(item.left, item.top, 0))
 
@@ -111,11 +115,27 @@ def _page_labels(ranges: list[tuple[int, str, int]]) -> DictionaryObject:
     return DictionaryObject({NameObject("/Nums"): nums})
 
 
-def _page_number(reader: PdfReader, destination: Any) -> int:
-    number = reader.get_destination_page_number(destination)
-    if number is None:
-        raise ValueError(f"a destination of a part points at no page: {destination}")
-    return number
+class _PageNumbers:
+    """The index of a destination's page in its part. pypdf's `get_destination_page_number`
+    walks the page tree on every call, which a book's thousands of destinations (every note and
+    noteref) made a third of the join; here the pages are indexed once."""
+
+    def __init__(self, reader: PdfReader) -> None:
+        self.reader = reader
+        self.index = {page.indirect_reference.idnum: number
+                      for number, page in enumerate(reader.pages)
+                      if page.indirect_reference is not None}
+
+    def __call__(self, destination: Any) -> int:
+        page = destination.page
+        reference = page if isinstance(page, IndirectObject) else \
+            getattr(page, "indirect_reference", None)
+        number = self.index.get(reference.idnum) if reference is not None else None
+        if number is None:
+            number = self.reader.get_destination_page_number(destination)
+        if number is None:
+            raise ValueError(f"a destination of a part points at no page: {destination}")
+        return number
 
 
 def share_resources(writer: PdfWriter) -> None:
@@ -227,7 +247,10 @@ def _merge(fonts: list[_Font]) -> dict[int, int]:
     for font in fonts:
         font.data = font.program.get_data()
         _read_widths_and_unicode(font)
-    programs = [TTFont(io.BytesIO(font.data), recalcTimestamp=False) for font in fonts]
+    # Glyphs are copied as the subsets hold them, not decoded and encoded again; the few
+    # totals that would be recomputed from them are taken from the subsets (`_totals`).
+    programs = [TTFont(io.BytesIO(font.data), recalcTimestamp=False, recalcBBoxes=False)
+                for font in fonts]
     names = {(program["name"].getDebugName(6), program["head"].unitsPerEm) for program in programs}
     if len(names) != 1 or not all("glyf" in program for program in programs):
         raise _Unmergeable
@@ -235,7 +258,8 @@ def _merge(fonts: list[_Font]) -> dict[int, int]:
     merged = programs[base]
     for index, program in enumerate(programs):
         if index != base:
-            _add_glyphs(merged, program)
+            _add_glyphs(merged, program, fonts[index].widths)
+    _totals(merged, programs)
     out = io.BytesIO()
     merged.save(out)
     data = out.getvalue()
@@ -259,22 +283,35 @@ def _merge(fonts: list[_Font]) -> dict[int, int]:
     return {font.idnum: kept.idnum for font in fonts[1:]}
 
 
-def _add_glyphs(merged: TTFont, other: TTFont) -> None:
-    """The glyphs `other` has and `merged` lacks, at the same glyph ids."""
+def _add_glyphs(merged: TTFont, other: TTFont, used: Iterable[int]) -> None:
+    """The glyphs `other` shows (`used`, its glyph ids, and their components) that `merged`
+    lacks, at the same glyph ids. Only those are read, and as stored: a subset with retained
+    glyph ids holds a slot for every glyph of the face, and decoding them all for every part
+    would make the join of many parts slow. (A composite's components are glyph ids, the same
+    in every subset.)"""
     order, other_order = merged.getGlyphOrder(), other.getGlyphOrder()
     if len(other_order) > len(order):
         raise _Unmergeable
     index_of = {name: index for index, name in enumerate(other_order)}
-    glyf, hmtx = merged["glyf"], merged["hmtx"]
-    for index, name in enumerate(other_order):
-        target = order[index]
-        glyph = other["glyf"][name]
-        if glyph.numberOfContours != 0 and glyf[target].numberOfContours == 0:
-            if glyph.isComposite():
-                for component in glyph.components:
-                    component.glyphName = order[index_of[component.glyphName]]
-            glyf[target] = glyph
-        advance = other["hmtx"][name]
+    glyphs, other_glyf = merged["glyf"].glyphs, other["glyf"]
+    hmtx, other_hmtx = merged["hmtx"], other["hmtx"]
+    pending = sorted({index for index in used if index < len(other_order)}, reverse=True)
+    seen: set[int] = set()
+    while pending:
+        index = pending.pop()
+        if index in seen:
+            continue
+        seen.add(index)
+        name, target = other_order[index], order[index]
+        glyph = other_glyf.glyphs[name]
+        contours = _contours(glyph)
+        if contours < 0:            # composite: its components too
+            pending.extend(index_of[component.glyphName]
+                           for component in other_glyf[name].components)
+            other_glyf.glyphs[name] = glyph = _packed(other_glyf, name)
+        if contours != 0 and _contours(glyphs[target]) == 0:
+            glyphs[target] = glyph
+        advance = other_hmtx[name]
         if hmtx[target][0] == 0 and advance[0] != 0:
             hmtx[target] = advance
     # The cmap only helps tools that read text from the font program: keep it whole too.
@@ -285,6 +322,43 @@ def _add_glyphs(merged: TTFont, other: TTFont) -> None:
         for code, name in source.cmap.items():
             if (table.format == 12 or code <= 0xFFFF) and name in index_of:
                 table.cmap.setdefault(code, order[index_of[name]])
+
+
+def _contours(glyph: Any) -> int:
+    """A glyph's contour count (-1: a composite; 0: empty), read from its stored bytes when it
+    has not been decoded."""
+    data = getattr(glyph, "data", None)
+    if data is None:
+        return int(glyph.numberOfContours)
+    return int.from_bytes(data[:2], "big", signed=True) if data else 0
+
+
+def _packed(glyf: Any, name: str) -> Any:
+    """A decoded glyph as stored again (its components by glyph id, as in every subset)."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+    return Glyph(glyf[name].compile(glyf, recalcBBoxes=False))
+
+
+_MAXP = ("maxPoints", "maxContours", "maxCompositePoints", "maxCompositeContours", "maxZones",
+         "maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
+         "maxStackElements", "maxSizeOfInstructions", "maxComponentElements", "maxComponentDepth")
+
+
+def _totals(merged: TTFont, programs: list[TTFont]) -> None:
+    """The totals a font keeps about its glyphs, for the union: each subset's hold for its own
+    glyphs, so the largest (the smallest for minimums) of them holds for the union."""
+    head, hhea, maxp = merged["head"], merged["hhea"], merged["maxp"]
+    heads = [program["head"] for program in programs]
+    head.xMin, head.yMin = min(h.xMin for h in heads), min(h.yMin for h in heads)
+    head.xMax, head.yMax = max(h.xMax for h in heads), max(h.yMax for h in heads)
+    heas = [program["hhea"] for program in programs]
+    hhea.advanceWidthMax = max(h.advanceWidthMax for h in heas)
+    hhea.xMaxExtent = max(h.xMaxExtent for h in heas)
+    hhea.minLeftSideBearing = min(h.minLeftSideBearing for h in heas)
+    hhea.minRightSideBearing = min(h.minRightSideBearing for h in heas)
+    for name in _MAXP:
+        if hasattr(maxp, name):
+            setattr(maxp, name, max(getattr(program["maxp"], name, 0) for program in programs))
 
 
 def _retag(fonts: list[_Font]) -> dict[int, int]:

@@ -81,9 +81,9 @@ def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -
     words = sum(len(c.words.words) for c in book.chapters)
     note_words = sum(len(c.note_words.words) for c in book.chapters) + 25 * len(book.notes)
     shape = geometry(config, estimate_pages(words, note_words, config), bleed, variant.crop_marks)
-    from bookbuild.writers.pdf.split import plan_parts, write_in_parts
-    plan = plan_parts(book, 1 if variant.reader else context.jobs)
-    if len(plan) > 1:
+    from bookbuild.writers.pdf.split import plan_gatherings, plan_parts, write_in_parts
+    if len(plan_parts(book, 1 if variant.reader else context.jobs)) > 1:
+        plan = plan_gatherings(book)
         with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as work:
             pages = write_in_parts(book, path, context, variant, shape, plan, Path(work))
             if minimum_gutter(pages) != minimum_gutter(shape.pages):
@@ -226,16 +226,38 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
     back_start = len(text_folios) + 1
     back = None
     back_pages = PartPages(count=0)
-    if (book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks:
-        calls = {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
-                 for note in book.notes}
-        draft = parts.render("pdf/back.html", first_folio=back_start, heads={})
-        heads = _note_heads(read_pages(draft), book, calls, back_start)
-        del draft               # Gibbon's notes fill 1,500 pages: never hold two layouts of them
-        back = parts.render("pdf/back.html", first_folio=back_start, heads=heads)
+    if has_back_matter(book, view):
+        calls = note_calls(book, text_pages, text_folios)
+        back = lay_out_back(parts, parts.html("pdf/back.html", heads={}), book, calls, back_start)
         back_pages = read_pages(back)
     back_folios = [str(back_start + i) for i in range(back_pages.count)]
+    entries = contents_entries(book, view, text_pages, text_folios, back_pages, back_folios)
+    front = lay_out_front(parts, front_html(book, parts, entries, copyright_flows=False), entries)
+    return Matter(front, front_folios(len(front.pages)), back, back_pages, back_folios)
 
+
+def has_back_matter(book: Book, view: EditionView) -> bool:
+    return bool((book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks)
+
+
+def note_calls(book: Book, text_pages: PartPages, text_folios: list[str]) -> dict[int, str]:
+    """The folio of each note's call, by the note's sequence number."""
+    return {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
+            for note in book.notes}
+
+
+def lay_out_back(parts: PartRenderer, draft_html: str, book: Book, calls: dict[int, str],
+                 back_start: int) -> Document:
+    """The back matter laid out twice: once to see on which page each note falls, then with
+    the running heads that follow ("Notes to pages 12-18")."""
+    draft = parts.lay_out(draft_html, back_start)
+    heads = _note_heads(read_pages(draft), book, calls, back_start)
+    del draft               # Gibbon's notes fill 1,500 pages: never hold two layouts of them
+    return parts.render("pdf/back.html", first_folio=back_start, heads=heads)
+
+
+def contents_entries(book: Book, view: EditionView, text_pages: PartPages, text_folios: list[str],
+                     back_pages: PartPages, back_folios: list[str]) -> list[_ContentsEntry]:
     entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id) or "",
                               _folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
     if book.notes and not view.notes_at_chapter_end:
@@ -244,15 +266,27 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
     if book.bibliography_blocks:
         entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
                                       _folio_of(back_pages, "bibliography", back_folios)))
+    return entries
+
+
+def front_html(book: Book, parts: PartRenderer, entries: list[_ContentsEntry],
+               copyright_flows: bool) -> str:
     title, subtitle = _display_lines(book, parts)
-    front = parts.render("pdf/front.html", entries=entries, title=title, subtitle=subtitle,
-                         copyright_flows=False)
+    return parts.html("pdf/front.html", entries=entries, title=title, subtitle=subtitle,
+                      copyright_flows=copyright_flows)
+
+
+def lay_out_front(parts: PartRenderer, html: str, entries: list[_ContentsEntry]) -> Document:
+    front = parts.lay_out(html)
     if _runs_over_the_top(front, "colophon"):
         # A copyright page longer than the page: it cannot stand at the foot; it flows.
-        front = parts.render("pdf/front.html", entries=entries, title=title, subtitle=subtitle,
-                             copyright_flows=True)
-    front_folios = [_roman(i + 1) for i in range(len(front.pages) + len(front.pages) % 2)]
-    return Matter(front, front_folios, back, back_pages, back_folios)
+        front = parts.lay_out(front_html(parts.book, parts, entries, copyright_flows=True))
+    return front
+
+
+def front_folios(count: int) -> list[str]:
+    """Roman folios of the `count` pages of the front matter, one more when a pad page follows."""
+    return [_roman(i + 1) for i in range(count + count % 2)]
 
 
 def _display_lines(book: Book, parts: PartRenderer) -> tuple[Markup, Markup]:

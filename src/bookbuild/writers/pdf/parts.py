@@ -109,7 +109,9 @@ class PartRenderer:
         # profile is read into a table of its own, so that it is neither embedded nor the
         # output intent.
         profiles: dict[str, object] = {} if self.reader else self.colour_profiles
-        self.print_css = CSS(string=with_fallbacks(sheet.read_text(encoding="utf-8"), config) + faces,
+        # What the stylesheets say besides the styles' files, for the layout cache's keys.
+        self.css_text = with_fallbacks(sheet.read_text(encoding="utf-8"), config) + faces
+        self.print_css = CSS(string=self.css_text,
                              base_url=sheet.as_uri(), font_config=self.fonts,
                              url_fetcher=self.fetcher, color_profiles=profiles)
         self.stylesheets = [self.print_css]
@@ -127,7 +129,13 @@ class PartRenderer:
             shutil.rmtree(folder, ignore_errors=True)
 
     def render(self, template: str, first_folio: int = 1, **context: object) -> Document:
-        html = render(template, view=self.view, timestamp=self.timestamp, **context)
+        return self.lay_out(self.html(template, **context), first_folio)
+
+    def html(self, template: str, **context: object) -> str:
+        """The page WeasyPrint reads for `template`: what a piece's layout is keyed by."""
+        return render(template, view=self.view, timestamp=self.timestamp, **context)
+
+    def lay_out(self, html: str, first_folio: int = 1) -> Document:
         extra = self.base_css + f"@page :first {{ counter-reset: page {first_folio}; }}\n"
         stylesheets = [*self.stylesheets, CSS(string=extra, font_config=self.fonts)]
         document = HTML(string=html, base_url=self.book.config.root.as_uri() + "/",
@@ -139,4 +147,4 @@ class PartRenderer:
                                        color_profiles=self.colour_profiles)
         finally:
             WEASY_LOG.on_page = None
-            log.debug("line breaking of %s: %s", template, dict(sorted(STATS.items())))
+            log.debug("line breaking: %s", dict(sorted(STATS.items())))

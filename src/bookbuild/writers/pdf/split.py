@@ -14,6 +14,7 @@ matter and the front matter, which need the text's pages, and hands the page map
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 import multiprocessing
@@ -21,7 +22,7 @@ import signal
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkProcess
 from pathlib import Path
@@ -31,16 +32,20 @@ from weasyprint import Document, Page
 from weasyprint.formatting_structure.boxes import TextBox
 from weasyprint.text.line_break import split_first_line
 
+from bookbuild.cache import default_cache
 from bookbuild.model import Book, Chapter
 from bookbuild.printspec import minimum_gutter
 from bookbuild.progress import Progress
+from bookbuild.render.view import EditionView
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.pdf.finish import finisher
 from bookbuild.writers.pdf.geometry import Geometry
 from bookbuild.writers.pdf.join import join_parts
-from bookbuild.writers.pdf.layout import lay_out_matter, pdf_view, print_pages, text_chapters
+from bookbuild.writers.pdf.layout import pdf_view, print_pages, text_chapters
+from bookbuild.writers.pdf.matter import Matter, matter_pieces
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.reuse import Laid, LayoutCache
 from bookbuild.writers.pdf.variants import Variant
 from bookbuild.writers.schedule import die_with_parent, picklable, receive
 
@@ -71,58 +76,115 @@ def plan_parts(book: Book, jobs: int) -> list[range]:
     return [part for part in parts if len(part)]
 
 
+# At most this many gatherings: each is a WeasyPrint document and a PDF of its own (about 0.2 s
+# apiece besides its pages), and the join merges their fonts.
+GATHERINGS = 48
+
+
+def plan_gatherings(book: Book) -> list[range]:
+    """The chapters in gatherings, each laid out, written and cached on its own: one chapter to
+    a gathering, or as many as keep their number at most GATHERINGS. The plan follows from the
+    chapter count alone, so that no edit of a chapter's text moves a boundary."""
+    count = len(book.chapters)
+    size = max(1, math.ceil(count / GATHERINGS))
+    return [range(start, min(count, start + size)) for start in range(0, count, size)]
+
+
 @dataclass
 class _Part:
+    """A gathering of chapters, laid out in a process of its own or taken from the cache."""
+
     chapters: range
     path: Path
+    key: str = ""                               # its layout's inputs (`reuse`)
+    laid: Laid | None = None                    # its pages, once laid out or read from the cache
     process: ForkProcess | None = None
     connection: Connection | None = None
-    pages: PartPages | None = None
     first_folio: int | None = None
-    stand_ins: set[str] = field(default_factory=set)    # anchors it only stands in for
     written: bool = False
+    laid_out: bool = False                      # laid out in this build, not from the cache
+
+    @property
+    def pages(self) -> PartPages | None:
+        return self.laid.pages if self.laid is not None else None
 
 
 def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Variant,
                    shape: Geometry, plan: list[range], work: Path) -> int:
     """Lay out and write the book to `path`; its page count. If that count needs another gutter
-    than `shape`'s, nothing is written (the caller starts again with the right one)."""
-    parts = [_Part(chapters, work / f"text-{index}.pdf") for index, chapters in enumerate(plan)]
+    than `shape`'s, nothing is written (the caller starts again with the right one). A gathering
+    whose layout's inputs are unchanged is not laid out again; nor is its PDF written again
+    unless its first folio moved."""
     jobs = max(1, context.jobs)
     view = pdf_view(book)
     renderer = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress)
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{book.config.slug}:{variant.name}"))
+    layouts = LayoutCache.of(default_cache(), book.config, variant, shape, document_id,
+                             renderer.css_text + renderer.base_css)
+    parts = [_gathering(book, view, renderer, layouts, chapters, work / f"text-{index}.pdf")
+             for index, chapters in enumerate(plan)]
+    warm_up(renderer)
     running: list[_Part] = []
-    waiting = list(parts)
-    matter_written = False
-    total = 0
-    matter_stand_ins: dict[str, set[str]] = {}
+    waiting = [part for part in parts if part.laid is None]
+    matter: Matter | None = None
     try:
-        while not all(part.written for part in parts) or not matter_written:
+        while not all(part.written for part in parts) or matter is None:
             while waiting and len(running) < jobs:
                 part = waiting.pop(0)
                 _start(part, book, shape, context, variant, document_id, len(parts))
                 running.append(part)
-            _assign_folios(parts)
-            if not matter_written and all(part.pages is not None for part in parts):
-                total = _write_matter(book, renderer, parts, shape, context, variant, document_id,
-                                      work, matter_stand_ins)
-                if minimum_gutter(total) != minimum_gutter(shape.pages):
-                    return total
-                matter_written = True
+            waiting[:0] = _assign_folios(parts, layouts)
+            if matter is None and all(part.pages is not None for part in parts):
+                matter = _write_matter(book, renderer, layouts, parts, shape, context, variant,
+                                       document_id, work)
+                if minimum_gutter(matter.count) != minimum_gutter(shape.pages):
+                    return matter.count
                 continue
             if running:
-                _receive(running)
+                _receive(running, layouts)
     finally:
         for part in parts:
             _stop(part)
         renderer.release()
+    _report(context, book, parts, matter)
     files = [work / "front.pdf", *(part.path for part in parts), work / "back.pdf"]
-    stand_ins = [matter_stand_ins["front"], *(part.stand_ins for part in parts),
-                 matter_stand_ins["back"]]
+    stand_ins = [matter.front.stand_ins, *(part.laid.stand_ins for part in parts if part.laid),
+                 matter.back.stand_ins]
     join_parts([(file, names) for file, names in zip(files, stand_ins, strict=True) if file.exists()],
                path)
-    return total
+    return matter.count
+
+
+def _gathering(book: Book, view: EditionView, renderer: PartRenderer, layouts: LayoutCache,
+               chapters: range, path: Path) -> _Part:
+    selected = [book.chapters[index] for index in chapters]
+    html = renderer.html("pdf/main.html", chapters=text_chapters(view, selected))
+    key = layouts.key(html, book.config.root)
+    return _Part(chapters, path, key, layouts.laid(key))
+
+
+def warm_up(renderer: PartRenderer) -> None:
+    """Load once, before the gatherings' processes are forked, what each would load again:
+    the hyphenation patterns and WeasyPrint's C declarations for writing a PDF."""
+    pad = renderer.render("pdf/pad.html")
+    pad.write_pdf(io.BytesIO())
+
+
+def _report(context: WriteContext, book: Book, parts: list[_Part], matter: Matter) -> None:
+    for part in parts:
+        names = ", ".join(book.chapters[index].file for index in part.chapters)
+        context.record.note(names, reused=not part.laid_out)
+    context.record.note("front matter", reused=matter.front.reused)
+    context.record.note("back matter", reused=matter.back.reused)
+    if context.progress is not None:
+        again = sum(part.laid_out for part in parts)
+        unit = "chapters" if all(len(part.chapters) == 1 for part in parts) else "gatherings"
+        matter_again = [name for name, piece in (("front", matter.front), ("back", matter.back))
+                        if not piece.reused]
+        context.progress.say(f"    laid out {again} of {len(parts)} {unit} again; "
+                             f"{len(parts) - again} from the build cache; "
+                             + (f"{' and '.join(matter_again)} matter laid out again"
+                                if matter_again else "front and back matter from the build cache"))
 
 
 def _start(part: _Part, book: Book, shape: Geometry, context: WriteContext, variant: Variant,
@@ -136,21 +198,36 @@ def _start(part: _Part, book: Book, shape: Geometry, context: WriteContext, vari
     part.process.start()
     child.close()
     part.connection = parent
+    part.laid_out = True
+    if part.first_folio is not None:            # laid out again only because its folio moved
+        parent.send(part.first_folio)
 
 
-def _assign_folios(parts: list[_Part]) -> None:
-    """Give each part whose predecessors are all laid out its first folio."""
+def _assign_folios(parts: list[_Part], layouts: LayoutCache) -> list[_Part]:
+    """Give each part whose predecessors are all laid out its first folio: to its process, or,
+    when it came from the cache, take its PDF at that folio from the cache. The parts from the
+    cache whose PDF at that folio is not there are returned: they are laid out again."""
     folio = 1
+    again: list[_Part] = []
     for part in parts:
         if part.pages is None:
-            return
-        if part.first_folio is None and part.connection is not None:
+            break
+        if part.first_folio is None:
             part.first_folio = folio
-            part.connection.send(folio)
+            if part.connection is not None:
+                part.connection.send(folio)
+            elif not part.laid_out:
+                data = layouts.written(part.key, folio)
+                if data is None:
+                    again.append(part)
+                else:
+                    part.path.write_bytes(data)
+                    part.written = True
         folio += part.pages.count + part.pages.count % 2
+    return again
 
 
-def _receive(running: list[_Part]) -> None:
+def _receive(running: list[_Part], layouts: LayoutCache) -> None:
     by_connection: dict[object, _Part] = {part.connection: part for part in running
                                           if part.connection is not None}
     for ready in wait(list(by_connection)):     # type: ignore[arg-type]
@@ -159,10 +236,13 @@ def _receive(running: list[_Part]) -> None:
         kind, value = receive(part.connection, part.process,
                               f"laying out chapters {part.chapters.start + 1}-{part.chapters.stop}")
         if kind == "laid out":
-            part.pages = value
+            part.laid = Laid(value)
         elif kind == "written":
-            part.stand_ins = value
+            assert part.laid is not None and part.first_folio is not None
+            part.laid.stand_ins = value
             part.written = True
+            layouts.keep_laid(part.key, part.laid)
+            layouts.keep_written(part.key, part.first_folio, part.path)
             _stop(part)
             running.remove(part)
 
@@ -178,26 +258,26 @@ def _stop(part: _Part) -> None:
         part.connection = None
 
 
-def _write_matter(book: Book, renderer: PartRenderer, parts: list[_Part],
+def _write_matter(book: Book, renderer: PartRenderer, layouts: LayoutCache, parts: list[_Part],
                   shape: Geometry, context: WriteContext, variant: Variant, document_id: str,
-                  work: Path, stand_ins: dict[str, set[str]]) -> int:
-    """Lay out and write the front and back matter; publish the page map; the page count."""
+                  work: Path) -> Matter:
+    """Lay out and write the front and back matter, or take them from the cache; publish the
+    page map. Nothing is written when the page count needs another gutter."""
     text_pages, text_folios = _merge([part.pages for part in parts if part.pages is not None])
-    matter = lay_out_matter(book, renderer.view, renderer, text_pages, text_folios)
-    pad = renderer.render("pdf/pad.html")
-    front_folios = matter.front_folios
-    folios = front_folios + text_folios + matter.back_folios + ([""] if matter.back_folios and
-                                                               len(matter.back_folios) % 2 else [])
-    if minimum_gutter(len(folios)) != minimum_gutter(shape.pages):
-        return len(folios)
-    layout_pages = print_pages(folios, text_pages, text_folios, matter.back_pages, matter.back_folios)
+    matter = matter_pieces(book, renderer, layouts, text_pages, text_folios)
+    if minimum_gutter(matter.count) != minimum_gutter(shape.pages):
+        return matter
+    layout_pages = print_pages(matter.folios(text_folios), text_pages, text_folios,
+                               matter.back.laid.pages, matter.back_folios)
     if variant.name == "pdf":
         book.print_pages = layout_pages
         if context.laid_out is not None:
             context.laid_out(layout_pages)
-    stand_ins["front"] = _write(matter.front, pad, work / "front.pdf", shape, variant, document_id)
-    stand_ins["back"] = _write(matter.back, pad, work / "back.pdf", shape, variant, document_id)
-    return len(folios)
+
+    def write(document: Document, own: PartRenderer, target: Path) -> set[str]:
+        return _write(document, own.render("pdf/pad.html"), target, shape, variant, document_id)
+    matter.write(work / "front.pdf", work / "back.pdf", layouts, write)
+    return matter
 
 
 def _merge(parts: list[PartPages]) -> tuple[PartPages, list[str]]:
@@ -219,7 +299,9 @@ def _merge(parts: list[PartPages]) -> tuple[PartPages, list[str]]:
 def _write(document: Document | None, pad: Document, path: Path, shape: Geometry, variant: Variant,
            document_id: str) -> set[str]:
     """Write a part, with a blank page after it if its count is odd (parts open on rectos); the
-    names of the anchors it only stands in for."""
+    names of the anchors it only stands in for. The document has a renderer of its own, made
+    for it, and the pad is laid out after it: the same piece is written the same way whether
+    or not anything else was laid out before it in this process."""
     pages: list[Page] = list(document.pages) if document is not None else []
     if not pages:
         return set()
