@@ -4,8 +4,11 @@ Read as a table of contents:
 
     1. config     book.yaml               -> BookConfig
     2. parse      chapters, bibliography  -> pandoc ASTs (one pandoc per batch, in parallel)
-    3. model      ASTs                    -> Book (notes numbered once, lines attached)
-    4. checks     Book                    -> findings
+    3. model      an AST                  -> a chapter's reading (kept per chapter: an
+                                             unchanged chapter skips steps 2 and 3)
+                  readings                -> Book (notes numbered once, ids made unique)
+    4. checks     Book                    -> findings (the chapter checks' kept per chapter;
+                                             `memo.check_manuscript` keeps a whole check's)
     5. writers    Book                    -> PDF in a second process; EPUB and HTML here
                                              (each written to a temporary name, read back
                                              and verified against the model, then moved
