@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import traceback
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -70,6 +71,10 @@ class BookState:
     whole_text: list[Diagnostic] = field(default_factory=list)  # the last whole-text findings
 
 
+# Seconds a check waits for its early findings to be sent before its whole-text checks run.
+_EARLY_WAIT = 5.0
+
+
 class BookServer(LanguageServer):
     """`bookbuild lsp`: the findings of `bookbuild check` in the editor, with quick fixes,
     go to definition, hover and completion for citation keys and anchors."""
@@ -124,8 +129,13 @@ class BookServer(LanguageServer):
 
         def show_early(book: Book, findings: list[Diagnostic]) -> None:   # on the checker's thread
             early[:] = findings
+            shown = threading.Event()
             loop.call_soon_threadsafe(self._publish_early, state, generation, book, findings,
-                                      overlay)
+                                      overlay, shown)
+            # Wait until they are sent: the whole-text checks would hold the GIL in long C calls
+            # (regular expressions over the book, dictionaries of its words) and keep the event
+            # loop from sending them for seconds.
+            shown.wait(_EARLY_WAIT)
 
         try:
             result = await loop.run_in_executor(
@@ -150,7 +160,15 @@ class BookServer(LanguageServer):
             if result.book is not None else []
 
     def _publish_early(self, state: BookState, generation: int, book: Book,
-                       findings: list[Diagnostic], overlay: dict[Path, str]) -> None:
+                       findings: list[Diagnostic], overlay: dict[Path, str],
+                       shown: threading.Event) -> None:
+        try:
+            self._publish_early_findings(state, generation, book, findings, overlay)
+        finally:
+            shown.set()
+
+    def _publish_early_findings(self, state: BookState, generation: int, book: Book,
+                                findings: list[Diagnostic], overlay: dict[Path, str]) -> None:
         """What parsing and every check but the whole-text ones found, shown at once, with
         the whole-text checks' findings (duplicates, fonts, copy-editing) of the last check until
         this check's own arrive; not when book.yaml or the bibliography changed, which may
