@@ -16,11 +16,15 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from bookbuild import __version__
+
+T = TypeVar("T")
 
 _LIMIT_BYTES = 2 * 1024**3
 _CHECK = 16                             # each entry starts with a checksum of the rest
@@ -104,6 +108,26 @@ class Cache:
         except OSError:
             return
         self.written.append(path)
+
+    def load(self, section: str, key: str, kind: type[T]) -> T | None:
+        """An object kept by `keep`; None when it is missing, or does not unpickle into a `kind`
+        (then it is discarded). The cache is the user's own folder, written only by bookbuild,
+        and every entry passed its checksum, so unpickling it is safe."""
+        data = self.get(section, key)
+        if data is None:
+            return None
+        try:
+            value = pickle.loads(data)
+        except Exception:               # noqa: BLE001 - any unpickling failure: a missing entry
+            value = None
+        if not isinstance(value, kind):
+            self.discard(section, key)
+            return None
+        return value
+
+    def keep(self, section: str, key: str, value: object) -> None:
+        """Store an object (pickled) for `load`."""
+        self.put(section, key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
     def prune(self, limit: int = _LIMIT_BYTES) -> None:
         if self.root is None or not self.written:

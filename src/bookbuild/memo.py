@@ -11,13 +11,12 @@ see `model.readings`) and checked, and the result kept.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 import pypandoc
 
-from bookbuild.cache import Cache, code_digest, default_cache, digest
+from bookbuild.cache import code_digest, default_cache, digest
 from bookbuild.config import load_config
 from bookbuild.diagnostics import Diagnostic, plural
 from bookbuild.parse.sources import SourceFile, read_sources
@@ -47,7 +46,7 @@ def check_manuscript(manuscript: Path, progress: Progress) -> CheckReport:
         config, _ = load_config(manuscript)
         sources = read_sources(config)
         key = memo_key(config.root, sources)
-        if (kept := recall(cache, key)) is not None:
+        if (kept := cache.load(_SECTION, key, CheckReport)) is not None:
             progress.say(f"Unchanged since its last check: {plural(len(sources), 'chapter')} and "
                          f"their findings read from the build cache ({cache.root})")
             return kept
@@ -55,7 +54,7 @@ def check_manuscript(manuscript: Path, progress: Progress) -> CheckReport:
     book, findings = check(manuscript, progress)
     report = CheckReport(findings, len(book.chapters), len(book.notes), len(book.citations))
     if key:
-        keep(cache, key, report)
+        cache.keep(_SECTION, key, report)
     return report
 
 
@@ -69,24 +68,6 @@ def memo_key(root: Path, sources: list[SourceFile]) -> str:
     parts += [f"{path.relative_to(styles_dir()).as_posix()}\0{path.stat().st_size}\0"
               f"{path.stat().st_mtime_ns}" for path in _files(styles_dir())]
     return digest(_SECTION, *parts)
-
-
-def recall(cache: Cache, key: str) -> CheckReport | None:
-    data = cache.get(_SECTION, key)
-    if data is None:
-        return None
-    try:
-        report = pickle.loads(data)
-    except Exception:                   # noqa: BLE001 - any unpickling failure: a missing entry
-        report = None
-    if not isinstance(report, CheckReport):
-        cache.discard(_SECTION, key)
-        return None
-    return report
-
-
-def keep(cache: Cache, key: str, report: CheckReport) -> None:
-    cache.put(_SECTION, key, pickle.dumps(report, protocol=5))
 
 
 def _files(root: Path) -> list[Path]:

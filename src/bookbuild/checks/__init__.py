@@ -11,7 +11,6 @@ style) and run every time.
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable, Iterable, MutableMapping
 
 from bookbuild.cache import Cache, code_digest, digest
@@ -112,10 +111,10 @@ class _ChapterFindings:
         self.used.add(key)
         if self.memory is not None and key in self.memory:
             return self.memory[key]
-        found = self._load(key)
+        found = self.cache.load(_SECTION, key, list)
         if found is None:
             found = self._find(chapter)
-            self.cache.put(_SECTION, key, pickle.dumps(found, protocol=5))
+            self.cache.keep(_SECTION, key, found)
         if self.memory is not None:
             self.memory[key] = found
         return found
@@ -129,16 +128,3 @@ class _ChapterFindings:
         self.found_now += 1
         view = self.book.chapter_view(chapter)
         return [found for check in CHAPTER_CHECKS for found in check(view)]
-
-    def _load(self, key: str) -> list[Diagnostic] | None:
-        data = self.cache.get(_SECTION, key)
-        if data is None:
-            return None
-        try:
-            found = pickle.loads(data)
-        except Exception:                   # noqa: BLE001 - any unpickling failure: a missing entry
-            found = None
-        if not isinstance(found, list) or not all(isinstance(f, Diagnostic) for f in found):
-            self.cache.discard(_SECTION, key)
-            return None
-        return found

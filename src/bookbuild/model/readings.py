@@ -12,7 +12,6 @@ memory, which the book-wide passes can place again (see `model.build`).
 from __future__ import annotations
 
 import gc
-import pickle
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 
@@ -45,23 +44,16 @@ class ReadingStore:
     def put(self, ast_key: str, reading: ChapterReading) -> None:
         if self.memory is not None:
             self.memory[ast_key] = reading
-        if self.cache.root is not None and ast_key:
-            self.cache.put(_SECTION, _key(ast_key), pickle.dumps(reading, protocol=5))
+        if ast_key:
+            self.cache.keep(_SECTION, _key(ast_key), reading)
 
     def _get(self, ast_key: str) -> ChapterReading | None:
         if self.memory is not None and ast_key in self.memory:
             return self.memory[ast_key]
         if not ast_key:
             return None
-        data = self.cache.get(_SECTION, _key(ast_key))
-        if data is None:
-            return None
-        try:
-            reading = pickle.loads(data)
-        except Exception:               # noqa: BLE001 - any unpickling failure: a missing entry
-            reading = None
-        if not isinstance(reading, ChapterReading):
-            self.cache.discard(_SECTION, _key(ast_key))
+        reading = self.cache.load(_SECTION, _key(ast_key), ChapterReading)
+        if reading is None:
             return None
         if self.memory is not None:
             self.memory[ast_key] = reading

@@ -13,15 +13,12 @@ is a miss.
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass, field
-from functools import cache
-from pathlib import Path
 from typing import Any
 
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-from bookbuild.cache import Cache, default_cache, digest, file_digest
+from bookbuild.cache import Cache, code_digest, default_cache, digest
 from bookbuild.preflight.content import PageText, read_font
 
 SECTION = "preflight-page"
@@ -42,22 +39,15 @@ class PageRecall:
         return digest(_code(), repr(trim), data, self._fingerprint(resources))
 
     def get(self, key: str) -> PageText | None:
-        data = self.cache.get(SECTION, key)
-        if data is None:
-            return None
-        try:
-            text = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - an entry that does not read back is a miss
-            text = None
-        if not isinstance(text, PageText):
-            self.cache.discard(SECTION, key)
+        text = self.cache.load(SECTION, key, PageText)
+        if text is None:
             return None
         self.recalled += 1
         return text
 
     def put(self, key: str, text: PageText) -> None:
         self.read += 1
-        self.cache.put(SECTION, key, pickle.dumps(text, protocol=pickle.HIGHEST_PROTOCOL))
+        self.cache.keep(SECTION, key, text)
 
     def _fingerprint(self, obj: Any) -> bytes:
         if isinstance(obj, IndirectObject):
@@ -81,8 +71,6 @@ class PageRecall:
         return hasher.digest()
 
 
-@cache
 def _code() -> str:
     """The source of the modules that read a content stream."""
-    folder = Path(__file__).resolve().parent
-    return digest(*(file_digest(folder / name) for name in ("content.py", "tokens.py")))
+    return code_digest("preflight/content.py", "preflight/tokens.py")

@@ -17,14 +17,13 @@ the cache is the same file, byte for byte, as a cold one.
 
 from __future__ import annotations
 
-import pickle
 import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from bookbuild.cache import Cache, digest, file_digest
+from bookbuild.cache import Cache, code_digest, digest, file_digest
 from bookbuild.config import BookConfig
 from bookbuild.fontset import fallbacks
 from bookbuild.resources import styles_dir
@@ -67,20 +66,10 @@ class LayoutCache:
         return digest(self.setting, html, *more, *(f"{name}:{_file(root, name)}" for name in files))
 
     def laid(self, key: str) -> Laid | None:
-        data = self.cache.get(PAGES, key)
-        if data is None:
-            return None
-        try:
-            laid = pickle.loads(data)
-        except Exception:  # noqa: BLE001 - an entry that does not read back is a miss
-            laid = None
-        if not isinstance(laid, Laid):
-            self.cache.discard(PAGES, key)
-            return None
-        return laid
+        return self.cache.load(PAGES, key, Laid)
 
     def keep_laid(self, key: str, laid: Laid) -> None:
-        self.cache.put(PAGES, key, pickle.dumps(laid, protocol=pickle.HIGHEST_PROTOCOL))
+        self.cache.keep(PAGES, key, laid)
 
     def written(self, key: str, first_folio: int) -> bytes | None:
         data = self.cache.get(PDF, digest(key, str(first_folio)))
@@ -101,11 +90,8 @@ def _file(root: Path, name: str) -> str:
 @cache
 def _code() -> str:
     """The libraries' versions and the source of the modules that lay out and write pages."""
-    package = Path(__file__).resolve().parents[2]
-    sources = sorted([*package.joinpath("writers", "pdf").glob("*.py"),
-                      *package.joinpath("typeset").glob("*.py")])
     return digest(*(metadata.version(name) for name in ("weasyprint", "pydyf", "pypdf")),
-                  *(f"{path.name}:{file_digest(path)}" for path in sources))
+                  code_digest("writers/pdf", "typeset"))
 
 
 @cache
