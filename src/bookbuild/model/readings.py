@@ -11,11 +11,10 @@ memory, which the book-wide passes can place again (see `model.build`).
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, MutableMapping
-from contextlib import contextmanager
+from collections.abc import MutableMapping
 
 from bookbuild.cache import Cache, code_digest, digest
+from bookbuild.collection import collector_paused
 from bookbuild.model.read import ChapterReading
 
 _SECTION = "reading"
@@ -33,7 +32,7 @@ class ReadingStore:
         self.hits = 0
 
     def get_many(self, ast_keys: list[str]) -> list[ChapterReading | None]:
-        with _no_cyclic_collection():
+        with collector_paused():
             found = [self._get(key) for key in ast_keys]
         if self.memory is not None:             # forget chapters that are no longer the book's
             for stale in set(self.memory) - set(ast_keys):
@@ -62,16 +61,3 @@ class ReadingStore:
 
 def _key(ast_key: str) -> str:
     return digest(_SECTION, ast_key, code_digest(*_CODE))
-
-
-@contextmanager
-def _no_cyclic_collection() -> Iterator[None]:
-    """Unpickling a big book makes millions of containers; a cyclic collection set off every
-    few thousand of them would walk them all again and again (on Gibbon, seconds)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

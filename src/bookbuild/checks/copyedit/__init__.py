@@ -15,10 +15,8 @@ per distinct word rather than per word (`words.py`); `bench/bench_copyedit.py` t
 
 from __future__ import annotations
 
-import gc
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,6 +35,7 @@ from bookbuild.checks.copyedit.sources import check_quotation_sources
 from bookbuild.checks.copyedit.spacing import check_spacing
 from bookbuild.checks.copyedit.spelling import check_spelling
 from bookbuild.checks.copyedit.words import Words, read_words
+from bookbuild.collection import collector_paused
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 
@@ -119,20 +118,6 @@ class Acceptance:
         return bool(hits)
 
 
-@contextmanager
-def _no_cyclic_collection() -> Iterator[None]:
-    """The cyclic garbage collector paused: the book model holds millions of containers (the
-    pandoc AST), and every full collection that the checks' own allocations set off would walk
-    all of them (on Gibbon, a second or more). The checks make no reference cycles to collect."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def check_copyedit(book: Book) -> Iterator[Diagnostic]:
     """Every copy-edit finding, in manuscript order; codes set to `off` are not even computed."""
     prose = Prose(book)
@@ -140,7 +125,7 @@ def check_copyedit(book: Book) -> Iterator[Diagnostic]:
     acceptance = Acceptance(book.config.accepted_variants)
     found: list[Finding] = []
     steps = [step for step in STEPS if levels.get(step.code) != "off"]
-    with _no_cyclic_collection():
+    with collector_paused():
         prepare(prose, steps)
         for step in steps:
             found.extend(f for f in step.run(prose) if not acceptance.accepts(f))
