@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, MutableMapping
 from bookbuild.cache import Cache, code_digest, digest
 from bookbuild.checks.codes import apply_levels
 from bookbuild.checks.copyedit import check_copyedit
+from bookbuild.checks.crossrefs import check_crossrefs
 from bookbuild.checks.duplicates import check_duplicates
 from bookbuild.checks.footnotes import check_footnotes
 from bookbuild.checks.glyphs import check_glyphs
@@ -34,6 +35,7 @@ CHECKS: tuple[Check, ...] = (
     check_bibliography,     # duplicate-reference, unused-reference
     check_footnotes,        # undefined-footnote, unused-footnote, duplicate-footnote
     check_links,            # broken-link
+    check_crossrefs,        # unknown-crossref, crossref-kind
     check_anchors,          # duplicate-anchor, reserved-anchor
     check_images,           # missing-image, remote-image, image-format, image-unsafe,
                             # image-without-alt

@@ -32,6 +32,9 @@ CODES: tuple[Code, ...] = (
     Code("duplicate-footnote", ERROR, "a footnote label defined twice in one file"),
     # anchors and links
     Code("broken-link", ERROR, "an internal link that no anchor matches"),
+    Code("unknown-crossref", ERROR, "a cross-reference (@fig-, @tbl-, @sec-, @page-) to no id"),
+    Code("crossref-kind", ERROR, "a cross-reference whose prefix names another kind of element "
+         "than the one its id is on"),
     Code("duplicate-anchor", ERROR, "one explicit id given twice in the book"),
     Code("reserved-anchor", ERROR, "an explicit id that the editions use for themselves"),
     # images

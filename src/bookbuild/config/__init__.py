@@ -50,6 +50,7 @@ class BookConfig:
     slug: str = "book"
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
+    crossref_numbering: str = "book"        # figures and tables: through the book, or "chapter"
     note_placement: str = "book"
     ibid: bool = False
     trim: tuple[str, str] = DEFAULT_TRIM
@@ -208,6 +209,7 @@ class _Validator:
             "keywords": "keywords", "source": "source", "bibliography": "bibliography",
             "csl": "csl", "chapters": "chapters", "isbn": "isbn", "author": "authors",
             "translator": "translators", "editor": "editors", "notes.numbering": "note_numbering",
+            "crossref.numbering": "crossref_numbering",
             "notes.placement": "note_placement", "notes.ibid": "ibid",
             "pdf.trim": "trim", "pdf.bleed": "bleed", "pdf.paper": "paper", "edition": "edition",
             "accepted-duplicates": "accepted_duplicates",

@@ -210,6 +210,12 @@ def trim(value: object) -> tuple[str, str]:
 
 # -- the table ---------------------------------------------------------------------------------
 
+CROSSREF = (
+    Key("numbering", choice("book", "chapter"),
+        "figures and tables numbered through the book (default: Figure 3) or within each "
+        "chapter (Figure 2.3)"),
+)
+
 NOTES = (
     Key("numbering", choice("continuous", "chapter"),
         "continuous through the book (default) or restarting in each chapter"),
@@ -291,6 +297,8 @@ KEYS: tuple[Key, ...] = (
     Key("delivery", delivery, "the printers and stores the book is made for, whose rules the "
         "checks then apply: " + ", ".join(profile_names()) + " (default: none)"),
     Key("notes", lambda v: v, "how notes are numbered", section=NOTES),
+    Key("crossref", lambda v: v, "how figures and tables are numbered for cross-references",
+        section=CROSSREF),
     Key("accepted-duplicates", texts,
         "pieces of text inside passages that are repeated on purpose (epigraphs, refrains...)"),
     Key("accepted-variants", texts,

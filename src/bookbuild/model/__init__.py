@@ -87,6 +87,41 @@ class Anchor:
     chapter: int
     place: Place
     explicit: bool              # written as {#id} in the manuscript, not generated
+    kind: str = ""              # the node it is on: "Figure", "Table", "Header", "Span"...
+
+
+# Cross-reference prefixes (Quarto's): the kind of element each names.
+CROSSREF_KINDS = {"fig": "Figure", "tbl": "Table", "sec": "Header"}
+PAGE_PREFIX = "page-"
+
+
+@dataclass(frozen=True)
+class Label:
+    """What a cross-reference to a figure, a table or a section prints."""
+
+    kind: str                   # "Figure", "Table" or "Header" (the node type)
+    number: str                 # "3", or "2.3" when numbered by chapter; "" for a section
+    text: str                   # "Figure 3", "Table 1", or a section's title
+
+
+@dataclass(frozen=True)
+class CrossRef:
+    """@fig-map, [-@tbl-wages], @sec-terror or @page-terror, where it is written."""
+
+    key: str                    # as written after @
+    form: str                   # "label" (Figure 3) or "number" (3)
+    chapter: int
+    place: Place
+
+    @property
+    def page(self) -> bool:
+        """A page reference: p. 142 in print, to the element whose id follows `page-`."""
+        return self.key.startswith(PAGE_PREFIX)
+
+    @property
+    def target(self) -> str:
+        """The id it points to."""
+        return self.key[len(PAGE_PREFIX):] if self.page else self.key
 
 
 @dataclass(frozen=True)
@@ -141,6 +176,8 @@ class Book:
     bibliography_blocks: list[Node]               # the formatted entries of works cited
     diagnostics: list[Diagnostic]                 # what parsing found
     print_pages: PrintPages | None = None         # set when the PDF is laid out
+    crossrefs: list[CrossRef] = field(default_factory=list)
+    labels: dict[str, Label] = field(default_factory=dict)    # by id: numbered figures...
 
     @cached_property
     def note_texts(self) -> list[str]:

@@ -15,9 +15,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bookbuild.ast import stringify
 from bookbuild.config import BookConfig
 from bookbuild.diagnostics import Diagnostic, Place
-from bookbuild.model import Anchor, Book, Chapter, CitationUse, ImageUse, LinkUse, Note, Section
+from bookbuild.model import (
+    CROSSREF_KINDS,
+    Anchor,
+    Book,
+    Chapter,
+    CitationUse,
+    CrossRef,
+    ImageUse,
+    Label,
+    LinkUse,
+    Note,
+    Section,
+)
 from bookbuild.model.imagefiles import image_problem
 from bookbuild.model.read import ChapterReading, IdUse, LinkNode
 from bookbuild.parse.bibliography import Bibliography
@@ -49,7 +62,8 @@ def build_book(config: BookConfig, sources: list[SourceFile], readings: list[Cha
                 id_clashes=builder.id_clashes, reserved_ids=builder.reserved_ids,
                 links=builder.links, images=builder.images,
                 bibliography=bibliography, bibliography_blocks=[],
-                diagnostics=builder.diagnostics)
+                diagnostics=builder.diagnostics, crossrefs=builder.crossrefs,
+                labels=builder.labels)
 
 
 @dataclass
@@ -77,6 +91,8 @@ class _BookBuilder:
         self.id_clashes: list[tuple[Anchor, Anchor]] = []
         self.reserved_ids: list[Anchor] = []
         self.links: list[LinkUse] = []
+        self.crossrefs: list[CrossRef] = []
+        self.labels: dict[str, Label] = {}
 
     def place(self, index: int, source: SourceFile, reading: ChapterReading) -> Chapter:
         """Put a chapter's reading at `index`: its notes after the notes placed so far."""
@@ -96,6 +112,7 @@ class _BookBuilder:
         self.images.extend(self._image(index, image.src, image.place, image.alt)
                            for image in reading.images)
         self.placed.append(_Placed(index, reading.id_uses, reading.links))
+        self.crossrefs.extend(CrossRef(c.target, c.form, index, c.place) for c in reading.crossrefs)
         self.diagnostics.extend(reading.diagnostics)
         return chapter
 
@@ -123,6 +140,7 @@ class _BookBuilder:
             pages.add(chapter.page)
         self._resolve_links(renames, chapters)
         self._number_notes()
+        self._label()
 
     def _chapter_id(self, chapter: Chapter) -> str:
         """The id of the chapter's heading; one is made up when the heading is missing."""
@@ -148,7 +166,7 @@ class _BookBuilder:
             taken = use.id in self.anchors or is_reserved_id(use.id)
             if use.explicit:
                 new_id = self._unique(use.id) if taken else use.id
-                anchor = Anchor(new_id, chapter, use.place, True)
+                anchor = Anchor(new_id, chapter, use.place, True, use.kind)
                 first = self.anchors.get(use.id)
                 if first is not None and first.explicit:
                     self.id_clashes.append((first, Anchor(use.id, chapter, use.place, True)))
@@ -156,7 +174,7 @@ class _BookBuilder:
                     self.reserved_ids.append(Anchor(use.id, chapter, use.place, True))
             else:
                 new_id = self._unique(use.id) if taken or use.id in explicit else use.id
-                anchor = Anchor(new_id, chapter, use.place, False)
+                anchor = Anchor(new_id, chapter, use.place, False, use.kind)
                 if new_id != use.id:
                     renames[chapter].setdefault(use.id, new_id)
             use.attr[0] = new_id
@@ -195,6 +213,29 @@ class _BookBuilder:
         if chapter is None:
             return source_chapter, parts.path   # reported as a broken link
         return chapter, unquote(parts.fragment) if parts.fragment else None
+
+    # -- cross-references ------------------------------------------------------------------------
+
+    def _label(self) -> None:
+        """Number the figures and tables whose explicit id has their prefix (fig-, tbl-), in
+        reading order, through the book or within each chapter ("Figure 2.3"); a section's label
+        is its title."""
+        per_chapter = self.config.crossref_numbering == "chapter"
+        counters: dict[tuple[str, int], int] = {}
+        for placed in self.placed:
+            for use in placed.id_uses:
+                kind = CROSSREF_KINDS.get(use.id.split("-", 1)[0])
+                if not use.explicit or kind is None or kind != use.kind:
+                    continue
+                final = str(use.attr[0])
+                if kind == "Header":
+                    title = use.node["c"][2] if use.node is not None else []
+                    self.labels[final] = Label(kind, "", stringify(title))
+                    continue
+                key = (kind, placed.chapter if per_chapter else 0)
+                counters[key] = counters.get(key, 0) + 1
+                number = f"{placed.chapter + 1}.{counters[key]}" if per_chapter else str(counters[key])
+                self.labels[final] = Label(kind, number, f"{kind} {number}")
 
     # -- notes ---------------------------------------------------------------------------------
 

@@ -29,6 +29,17 @@ class IdUse:
     place: Place
     attr: list[object]          # the node's attributes, rewritten when the id must change
     explicit: bool
+    kind: str = ""              # the node's type: "Figure", "Table", "Header", "Span"...
+    node: Node | None = None    # the node (a heading's title is its cross-reference text)
+
+
+@dataclass
+class LocalCrossRef:
+    """A cross-reference as written: @fig-map (form "label") or [-@fig-map] (form "number")."""
+
+    target: str                 # the key after @: fig-map, tbl-wages, sec-terror, page-terror
+    form: str
+    place: Place
 
 
 @dataclass
@@ -64,6 +75,7 @@ class ChapterReading:
     citations: list[LocalCitation] = field(default_factory=list)
     id_uses: list[IdUse] = field(default_factory=list)
     links: list[LinkNode] = field(default_factory=list)
+    crossrefs: list[LocalCrossRef] = field(default_factory=list)
     images: list[LocalImage] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -175,6 +187,9 @@ class _ChapterReader:
             return
         if t in ATTR_INDEX:
             self._attributes(value, where)
+            if t == "Span" and "crossref" in value["c"][0][1]:
+                self._crossref(value, where)
+                return
         if t == "Link":
             self._link(value, where)
         elif t == "Image":
@@ -231,7 +246,14 @@ class _ChapterReader:
             return
         explicit = anchor_id in self.explicit_ids
         line = where.locator.line_of("#" + anchor_id) if explicit else where.place.line
-        self._found.id_uses.append(IdUse(anchor_id, Place(self.source.name, line), attr, explicit))
+        self._found.id_uses.append(IdUse(anchor_id, Place(self.source.name, line), attr, explicit,
+                                         node["t"], node))
+
+    def _crossref(self, span: Node, where: _Where) -> None:
+        settings = dict(span["c"][0][2])
+        target = settings.get("target", "")
+        place = Place(self.source.name, where.locator.line_of("@" + target))
+        self._found.crossrefs.append(LocalCrossRef(target, settings.get("form", "label"), place))
 
     def _link(self, link: Node, where: _Where) -> None:
         url = link["c"][2][0]

@@ -85,6 +85,33 @@ local function one_copy(doc)
   end })
 end
 
+-- A cross-reference uses Quarto's citation syntax (@fig-map, [-@tbl-wages], @sec-terror,
+-- @page-terror): pandoc reads it as a citation, which citeproc must never see. A Cite whose
+-- every key has a cross-reference prefix becomes one Span of class `crossref` per key, keeping
+-- the key (`target`), the form (`number`: [-@fig-map], the number alone) and the words around it.
+local CROSSREF = { fig = true, tbl = true, sec = true, page = true }
+
+local function is_crossref(citation)
+  local prefix = citation.id:match('^(%a+)%-.')
+  return prefix ~= nil and CROSSREF[prefix] == true
+end
+
+local function crossref(cite)
+  for _, citation in ipairs(cite.citations) do
+    if not is_crossref(citation) then return nil end
+  end
+  local spans = pandoc.Inlines({})
+  for index, citation in ipairs(cite.citations) do
+    if index > 1 then spans:extend({ pandoc.Str(';'), pandoc.Space() }) end
+    if #citation.prefix > 0 then spans:extend(citation.prefix); spans:insert(pandoc.Space()) end
+    local form = citation.mode == 'SuppressAuthor' and 'number' or 'label'
+    spans:insert(pandoc.Span({ pandoc.Str('@' .. citation.id) },
+                             pandoc.Attr('', { 'crossref' }, { target = citation.id, form = form })))
+    if #citation.suffix > 0 then spans:extend(citation.suffix) end
+  end
+  return spans
+end
+
 local function resolve_citations(doc)
   doc.meta = pandoc.Meta({
     references = references,
@@ -104,6 +131,9 @@ function Reader(sources, opts)
     -- every chapter for them would double pandoc's time on a long book.
     if source.text:find('![', 1, true) or source.text:find('\n:', 1, true) then
       doc = one_copy(doc)
+    end
+    if source.text:find('@', 1, true) then
+      doc = doc:walk({ Cite = crossref })
     end
     if references and has_citations(doc) then
       doc = resolve_citations(doc)

@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from bookbuild.ast import Node, heading_text, iter_nodes, stringify
 from bookbuild.parse.typography import QUOTES
+from bookbuild.render.crossrefs import CrossRefTexts
 from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
 
 _LIST_TYPES = {"Decimal": "1", "LowerRoman": "i", "UpperRoman": "I", "LowerAlpha": "a",
@@ -64,8 +65,10 @@ class HtmlRenderer:
 
     def __init__(self, links: Links, lang: str, note_numbers: dict[int, int], epub: bool = False,
                  page_breaks: dict[str, list[tuple[int, str]]] | None = None,
-                 scroll_tables: bool = False, bookmarks: bool = False) -> None:
+                 scroll_tables: bool = False, bookmarks: bool = False,
+                 crossrefs: CrossRefTexts | None = None) -> None:
         self.links = links
+        self.crossrefs = crossrefs
         # Print: a heading's bookmark (the PDF outline) is its words, without its note calls,
         # and the opening words of a chapter are marked (`span.opening`) for small capitals.
         self.bookmarks = bookmarks
@@ -119,7 +122,7 @@ class HtmlRenderer:
             "RawInline": lambda c: _raw(c[0], c[1]),
             "Link": self._link,
             "Image": self._image,
-            "Span": lambda c: f"<span{self.attributes(c[0])}>{self.inlines(c[1])}</span>",
+            "Span": self._span,
             "NoteRef": self._noteref,
         }
 
@@ -339,7 +342,7 @@ class HtmlRenderer:
         if caption:
             # The caption is the figure's accessible name: a break in it is marked before it.
             with self._outside() as held:
-                words = self._caption(caption)
+                words = self._caption_label(attr) + self._caption(caption)
             caption_html = f"{self._place(held)}<figcaption>{words}</figcaption>\n"
         return f"{opening}<figure{self.attributes(attr)}>\n{body}{caption_html}</figure>\n"
 
@@ -355,7 +358,8 @@ class HtmlRenderer:
         if caption:
             # The caption names the table: a page that begins in it begins before the table.
             with self._outside() as held:
-                parts.append(f"<caption>{self._caption(caption)}</caption>\n")
+                parts.append(f"<caption>{self._caption_label(attr)}{self._caption(caption)}"
+                             "</caption>\n")
             opening += self._place(held)
         aligns = [_ALIGN.get(spec[0]["t"]) for spec in colspecs]
         # A marker that falls in a header cell (whose words name the cells it heads) waits for
@@ -436,6 +440,29 @@ class HtmlRenderer:
             words = self.inlines(inlines)
         link = f'<a{self.attributes(attr)} href="{attr_value(href)}"{title_attr}>{words}</a>'
         return self._place(held) + link
+
+    def _span(self, c: Any) -> str:
+        attr, inlines = c
+        if "crossref" in attr[1] and self.crossrefs is not None:
+            return self._crossref(dict(attr[2]))
+        return f"<span{self.attributes(attr)}>{self.inlines(inlines)}</span>"
+
+    def _crossref(self, settings: dict[str, str]) -> str:
+        """A cross-reference: a link to its target, with the words `CrossRefTexts` gives."""
+        assert self.crossrefs is not None
+        key = settings.get("target", "")
+        words = text(self.crossrefs.text(key, settings.get("form", "label")))
+        target = key.removeprefix("page-") if key.startswith("page-") else key
+        href = self.links.anchor(target)
+        kind = "crossref page-ref" if key.startswith("page-") else "crossref"
+        if href is None:
+            return f'<span class="{kind} broken-link">{words}</span>'
+        return f'<a class="{kind}" href="{attr_value(href)}">{words}</a>'
+
+    def _caption_label(self, attr: Any) -> str:
+        """"Figure 3" before the caption of a numbered figure or table."""
+        label = self.crossrefs.caption_label(str(attr[0])) if self.crossrefs is not None else None
+        return f'<span class="caption-label">{text(label)}.</span> ' if label else ""
 
     def _code(self, c: Any) -> str:
         attr, value = c

@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from bookbuild.ast import heading_text
 from bookbuild.model import Book, Chapter, Note, block_key
+from bookbuild.render.crossrefs import CrossRefTexts
 from bookbuild.render.html import HtmlRenderer, Links
 
 BACKLINK_GLYPH = "↑"
@@ -58,7 +59,8 @@ class EditionView:
                 breaks.setdefault(key, []).append((words, folio))
         self.renderer = HtmlRenderer(links, book.config.lang,
                                      {note.seq: note.number for note in book.notes}, epub=epub,
-                                     page_breaks=breaks, scroll_tables=web, bookmarks=keyed)
+                                     page_breaks=breaks, scroll_tables=web, bookmarks=keyed,
+                                     crossrefs=CrossRefTexts(book, print_layout=keyed))
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))

@@ -11,6 +11,7 @@ page labels (the folios: roman in the front matter, arabic from the text's first
 
 from __future__ import annotations
 
+import dataclasses
 import tempfile
 import unicodedata
 import uuid
@@ -70,7 +71,38 @@ class Layout:
         self.folios.extend(folios)
 
 
+# Layouts at most, when page references (@page-...) print page numbers that move pages.
+PAGE_REF_PASSES = 4
+
+
 def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
+    """Lay the book out and write it to `path` as `variant`. A page reference prints the page of
+    its target, known only once the book is laid out: as TeX does, the book is laid out again
+    with the pages of the last layout until they stand still (the layout cache lays out again
+    only the pieces whose text changed); the page map is published once, from the last."""
+    if not any(ref.page for ref in book.crossrefs):
+        _write_pdf(book, path, context, variant)
+        return
+    publish, maps = context.laid_out, list[PrintPages | None]()
+    quiet = dataclasses.replace(context, laid_out=maps.append)
+    used: dict[str, str | None] | None = None
+    for _ in range(PAGE_REF_PASSES):
+        _write_pdf(book, path, quiet, variant)
+        shown = _page_ref_folios(book)
+        if shown == used:
+            break
+        used = shown
+    if publish is not None and maps:
+        publish(maps[-1])
+
+
+def _page_ref_folios(book: Book) -> dict[str, str | None]:
+    """The folio of every page reference's target, as the last layout placed it."""
+    anchors = book.print_pages.anchors if book.print_pages is not None else {}
+    return {ref.target: anchors.get(ref.target) for ref in book.crossrefs if ref.page}
+
+
+def _write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
     """Lay the book out and write it to `path` as `variant`: in parts, in parallel, when the
     book has several chapters and the machine several cores. The reader PDF is laid out in one
     process and written in one go, so that its structure tree is one tree (`tagging`): the
@@ -111,10 +143,9 @@ def _write(book: Book, layout: Layout, path: Path, context: WriteContext, varian
            shape: Geometry) -> None:
     config = book.config
     assert layout.first is not None
-    if variant.name == "pdf":
-        book.print_pages = layout.print_pages
-        if context.laid_out is not None:
-            context.laid_out(layout.print_pages)
+    book.print_pages = layout.print_pages       # every variant: its page references read it
+    if variant.name == "pdf" and context.laid_out is not None:
+        context.laid_out(layout.print_pages)
     document = layout.first.copy(layout.pages)
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{config.slug}:{variant.name}"))
     if not variant.reader:

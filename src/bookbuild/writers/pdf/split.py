@@ -269,10 +269,9 @@ def _write_matter(book: Book, renderer: PartRenderer, layouts: LayoutCache, part
         return matter
     layout_pages = print_pages(matter.folios(text_folios), text_pages, text_folios,
                                matter.back.laid.pages, matter.back_folios)
-    if variant.name == "pdf":
-        book.print_pages = layout_pages
-        if context.laid_out is not None:
-            context.laid_out(layout_pages)
+    book.print_pages = layout_pages             # every variant: its page references read it
+    if variant.name == "pdf" and context.laid_out is not None:
+        context.laid_out(layout_pages)
 
     def write(document: Document, own: PartRenderer, target: Path) -> set[str]:
         return _write(document, own.render("pdf/pad.html"), target, shape, variant, document_id)
