@@ -21,6 +21,7 @@ from bookbuild.checks.duplicates import check_duplicates
 from bookbuild.checks.footnotes import check_footnotes
 from bookbuild.checks.glyphs import check_glyphs
 from bookbuild.checks.images import check_images
+from bookbuild.checks.index import check_index
 from bookbuild.checks.links import check_anchors, check_links
 from bookbuild.checks.markup import check_fences, check_raw_html
 from bookbuild.checks.references import check_bibliography, check_citations
@@ -36,6 +37,8 @@ CHECKS: tuple[Check, ...] = (
     check_footnotes,        # undefined-footnote, unused-footnote, duplicate-footnote
     check_links,            # broken-link
     check_crossrefs,        # unknown-crossref, crossref-kind
+    check_index,            # index-term-variant, index-see-unknown, index-range-unclosed,
+                            # index-too-deep, index-term-missing
     check_anchors,          # duplicate-anchor, reserved-anchor
     check_images,           # missing-image, remote-image, image-format, image-unsafe,
                             # image-without-alt

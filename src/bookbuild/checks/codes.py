@@ -33,6 +33,12 @@ CODES: tuple[Code, ...] = (
     # anchors and links
     Code("broken-link", ERROR, "an internal link that no anchor matches"),
     Code("unknown-crossref", ERROR, "a cross-reference (@fig-, @tbl-, @sec-, @page-) to no id"),
+    Code("index-term-variant", WARNING, "an index term typed two ways (case, spacing, "
+         "punctuation): the index would list both"),
+    Code("index-see-unknown", ERROR, "an index see or see-also that names no entry"),
+    Code("index-range-unclosed", ERROR, "an index range (a fenced div) that never closes"),
+    Code("index-too-deep", ERROR, "an index term of more than three levels"),
+    Code("index-term-missing", ERROR, "an index range that names no term"),
     Code("crossref-kind", ERROR, "a cross-reference whose prefix names another kind of element "
          "than the one its id is on"),
     Code("duplicate-anchor", ERROR, "one explicit id given twice in the book"),

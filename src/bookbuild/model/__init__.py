@@ -96,6 +96,25 @@ PAGE_PREFIX = "page-"
 
 
 @dataclass(frozen=True)
+class IndexMark:
+    """An index mark: the entry it adds to (levels split at "!", as makeindex does) and where."""
+
+    id: str                     # the anchor at the mark (`index-<n>` unless the author gave one)
+    end_id: str | None          # a range's end anchor (a fenced div), else None
+    levels: tuple[str, ...]     # ("Soviets", "and factory committees"): three at most
+    sort: str | None            # the sort key, when given (`sort="..."`)
+    see: str | None             # `see="..."`: a cross-reference instead of a locator
+    see_also: str | None
+    chapter: int
+    place: Place
+    closed: bool = True         # a range whose fenced div has its closing fence
+
+    @property
+    def term(self) -> str:
+        return "!".join(self.levels)
+
+
+@dataclass(frozen=True)
 class Label:
     """What a cross-reference to a figure, a table or a section prints."""
 
@@ -178,6 +197,7 @@ class Book:
     print_pages: PrintPages | None = None         # set when the PDF is laid out
     crossrefs: list[CrossRef] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)    # by id: numbered figures...
+    index_marks: list[IndexMark] = field(default_factory=list)
 
     @cached_property
     def note_texts(self) -> list[str]:

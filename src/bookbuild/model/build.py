@@ -26,13 +26,14 @@ from bookbuild.model import (
     CitationUse,
     CrossRef,
     ImageUse,
+    IndexMark,
     Label,
     LinkUse,
     Note,
     Section,
 )
 from bookbuild.model.imagefiles import image_problem
-from bookbuild.model.read import ChapterReading, IdUse, LinkNode
+from bookbuild.model.read import ChapterReading, IdUse, LinkNode, LocalIndexMark
 from bookbuild.parse.bibliography import Bibliography
 from bookbuild.parse.sources import SourceFile
 
@@ -40,7 +41,7 @@ from bookbuild.parse.sources import SourceFile
 _RESERVED_IDS = {"contents", "endnotes", "bibliography", "main", "cover", "title-page",
                  "half-title", "copyright", "landmarks", "toc", "page-list", "top", "refs",
                  "endnotes-title", "bibliography-title", "contents-title", "toc-title"}
-_RESERVED_ID = re.compile(r"(note|noteref|endnotes|page)-\d+|ref-.*")
+_RESERVED_ID = re.compile(r"(note|noteref|endnotes|page)-\d+|index-\d+(-end)?|ref-.*")
 # Page names the HTML and EPUB editions use for their own pages.
 _RESERVED_PAGES = {"index", "notes", "bibliography", "contents", "nav", "cover", "title", "toc"}
 
@@ -63,7 +64,7 @@ def build_book(config: BookConfig, sources: list[SourceFile], readings: list[Cha
                 links=builder.links, images=builder.images,
                 bibliography=bibliography, bibliography_blocks=[],
                 diagnostics=builder.diagnostics, crossrefs=builder.crossrefs,
-                labels=builder.labels)
+                labels=builder.labels, index_marks=builder.index_marks)
 
 
 @dataclass
@@ -93,6 +94,8 @@ class _BookBuilder:
         self.links: list[LinkUse] = []
         self.crossrefs: list[CrossRef] = []
         self.labels: dict[str, Label] = {}
+        self.index_marks: list[IndexMark] = []
+        self.index_anchors: list[Anchor] = []     # ids given to index marks: none an author's
 
     def place(self, index: int, source: SourceFile, reading: ChapterReading) -> Chapter:
         """Put a chapter's reading at `index`: its notes after the notes placed so far."""
@@ -113,6 +116,8 @@ class _BookBuilder:
                            for image in reading.images)
         self.placed.append(_Placed(index, reading.id_uses, reading.links))
         self.crossrefs.extend(CrossRef(c.target, c.form, index, c.place) for c in reading.crossrefs)
+        for mark in reading.index_marks:
+            self._index_mark(index, mark)
         self.diagnostics.extend(reading.diagnostics)
         return chapter
 
@@ -130,6 +135,7 @@ class _BookBuilder:
 
     def finish(self, chapters: list[Chapter]) -> None:
         renames = self._assign_ids(len(chapters))
+        self.anchors.update((anchor.id, anchor) for anchor in self.index_anchors)
         pages: set[str] = set()
         for chapter in chapters:
             chapter.id = self._chapter_id(chapter)
@@ -213,6 +219,24 @@ class _BookBuilder:
         if chapter is None:
             return source_chapter, parts.path   # reported as a broken link
         return chapter, unquote(parts.fragment) if parts.fragment else None
+
+    # -- index marks -----------------------------------------------------------------------------
+
+    def _index_mark(self, chapter: int, mark: LocalIndexMark) -> None:
+        """Give the mark its anchor (and a range its end's), numbered through the book."""
+        number = len(self.index_marks) + 1
+        mark_id = mark.own_id or f"index-{number}"
+        mark.node["c"][0][0] = mark_id
+        end_id = None
+        if mark.end is not None:
+            end_id = f"index-{number}-end"
+            mark.end["c"][0][0] = end_id
+            self.index_anchors.append(Anchor(end_id, chapter, mark.place, False, "Span"))
+        if not mark.own_id:
+            self.index_anchors.append(Anchor(mark_id, chapter, mark.place, False, mark.node["t"]))
+        levels = tuple(level.strip() for level in mark.term.split("!"))
+        self.index_marks.append(IndexMark(mark_id, end_id, levels, mark.sort, mark.see,
+                                          mark.see_also, chapter, mark.place, mark.closed))
 
     # -- cross-references ------------------------------------------------------------------------
 

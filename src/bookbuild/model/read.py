@@ -10,6 +10,7 @@ passes (`model.build`) then place every reading in the book.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -57,6 +58,21 @@ class LocalCitation:
 
 
 @dataclass
+class LocalIndexMark:
+    """[words]{.index ...} or a fenced div ::: {.index term="..."} (a range), as written."""
+
+    term: str                   # levels separated by "!" (makeindex); the marked words by default
+    sort: str | None
+    see: str | None
+    see_also: str | None
+    place: Place
+    node: Node                  # the Span or Div, which the book-wide pass gives its id
+    end: Node | None = None     # a range: the empty Span at its end, which gets the end's id
+    own_id: str = ""            # the id the author gave it, if any
+    closed: bool = True         # a range: its fenced div has its closing fence
+
+
+@dataclass
 class LocalImage:
     src: str                    # as written in the manuscript
     place: Place
@@ -76,6 +92,7 @@ class ChapterReading:
     id_uses: list[IdUse] = field(default_factory=list)
     links: list[LinkNode] = field(default_factory=list)
     crossrefs: list[LocalCrossRef] = field(default_factory=list)
+    index_marks: list[LocalIndexMark] = field(default_factory=list)
     images: list[LocalImage] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -190,6 +207,8 @@ class _ChapterReader:
             if t == "Span" and "crossref" in value["c"][0][1]:
                 self._crossref(value, where)
                 return
+            if t in ("Span", "Div") and "index" in value["c"][0][1]:
+                self._index_mark(value, where)
         if t == "Link":
             self._link(value, where)
         elif t == "Image":
@@ -255,6 +274,30 @@ class _ChapterReader:
         place = Place(self.source.name, where.locator.line_of("@" + target))
         self._found.crossrefs.append(LocalCrossRef(target, settings.get("form", "label"), place))
 
+    def _index_mark(self, node: Node, where: _Where) -> None:
+        attr, content = node["c"]
+        settings = dict(attr[2])
+        term = settings.get("term") or stringify(content if node["t"] == "Span" else [])
+        line = where.place.line
+        for name in ("term", "see", "see-also"):
+            if name in settings:
+                line = where.locator.line_of(settings[name])
+                break
+        end: Node | None = None
+        closed = True
+        if node["t"] == "Div":                  # a range: an anchor where it ends
+            closed = _fence_closes(self.source.lines, where.place.line or 1)
+            end = {"t": "Span", "c": [["", ["index-end"], []], []]}
+            last = content[-1] if content else None
+            if last is not None and last["t"] in ("Para", "Plain"):
+                last["c"].append(end)
+            else:
+                content.append({"t": "Plain", "c": [end]})
+        self._found.index_marks.append(LocalIndexMark(
+            " ".join(term.split()), settings.get("sort"), settings.get("see"),
+            settings.get("see-also"), Place(self.source.name, line), node, end, str(attr[0]),
+            closed))
+
     def _link(self, link: Node, where: _Where) -> None:
         url = link["c"][2][0]
         if is_internal(url):
@@ -265,6 +308,23 @@ class _ChapterReader:
         src = image["c"][2][0]
         place = Place(self.source.name, where.locator.line_of(src))
         self._found.images.append(LocalImage(src, place, stringify(image["c"][1])))
+
+
+_FENCE = re.compile(r"^\s*:{3,}\s*(\S?)")
+
+
+def _fence_closes(lines: list[str], start: int) -> bool:
+    """Whether the fenced div opened on line `start` is closed (pandoc would silently run an
+    unclosed one to the end of the chapter)."""
+    depth = 0
+    for line in lines[start - 1:]:
+        fence = _FENCE.match(line)
+        if fence is None:
+            continue
+        depth += 1 if fence.group(1) else -1
+        if depth == 0:
+            return True
+    return False
 
 
 def is_internal(url: str) -> bool:
