@@ -320,15 +320,15 @@ def test_smarten_plain_text(lang: str, text: str, expected: str) -> None:
 
 @pytest.mark.parametrize("module", [typography, spacing], ids=["typography", "spacing"])
 def test_pass_is_part_of_the_cache_key(tmp_path: Path, module: Any) -> None:
-    from bookbuild.parse.pandoc import _cache_keys
+    from bookbuild.parse.pandoc import ast_keys
     source = SourceFile(path=tmp_path / "a.md", name="a.md", text="x", digest="")
-    before = _cache_keys([source], ReaderSettings(lang="en"))
+    before = ast_keys([source], ReaderSettings(lang="en"))
     original = module.__file__
     copy = tmp_path / Path(original).name
     copy.write_text(Path(original).read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     try:
         module.__file__ = str(copy)
-        assert _cache_keys([source], ReaderSettings(lang="en")) != before
+        assert ast_keys([source], ReaderSettings(lang="en")) != before
     finally:
         module.__file__ = original
 
