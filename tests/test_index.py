@@ -3,12 +3,15 @@ for the book's language, see and see-also kept, page ranges in Chicago's inclusi
 
 from __future__ import annotations
 
+import re
+import zipfile
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from bookbuild.index import build_index, page_range
-from bookbuild.pipeline import load
+from bookbuild.pipeline import build, load
 from bookbuild.progress import Progress
 
 
@@ -68,3 +71,80 @@ def test_levels_locators_sort_keys_and_cross_references(tmp_path: Path) -> None:
     ("12991", "13001", "12991–3001"), ("142", "142", "142"), ("ix", "xii", "ix–xii")])
 def test_page_ranges_in_chicagos_inclusive_style(first: str, last: str, printed: str) -> None:
     assert page_range(first, last) == printed
+
+
+# -- the index in the three editions --------------------------------------------------------------
+
+FILL = ("The committee met again in the long room above the printing works while the lamps "
+        "were lit and the snow went on falling over the river. ") * 5
+
+
+def _indexed_book(root: Path) -> Path:
+    root.mkdir(parents=True)
+    (root / "book.yaml").write_text(
+        "title: Indexed Book\nauthor: A. Writer\nlang: en-GB\naccepted-duplicates:\n"
+        "  - \"the long room above the printing works\"\n", encoding="utf-8")
+    passage = "".join(f"{FILL}\n\n" for _ in range(14))
+    (root / "01-one.md").write_text(
+        "# One\n\n[Kollontai]{.index term=\"Kollontai, Alexandra\"} spoke first.\n\n"
+        f"::: {{.index term=\"Terror, Great\"}}\nThe purges began. {passage}They ended.\n:::\n\n"
+        "[Zinoviev]{.index term=\"Zinoviev, Grigory\"} answered her.\n", encoding="utf-8")
+    (root / "02-two.md").write_text(
+        "# Two\n\n[she]{.index term=\"Kollontai, Alexandra!and the Workers' Opposition\"} "
+        "spoke again; []{.index term=\"Cheka\" see=\"Terror, Great\"}"
+        "[]{.index term=\"Zinoviev, Grigory\" see-also=\"Kollontai, Alexandra\"}\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("indexed")
+    manuscript = _indexed_book(root / "book")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+        patch.setenv("BOOKBUILD_CACHE", str(root / "cache"))
+        result = build(manuscript, root / "out", ["pdf", "epub", "html"], Progress(quiet=True))
+    assert not result.errors and not result.rejected and len(result.outputs) == 3
+    return root / "out"
+
+
+def _page_of(pages: list[tuple[str, str]], words: str) -> str:
+    found = [label for label, text in pages if words in text]
+    assert len(found) == 1, (words, found)
+    return found[0]
+
+
+def test_the_print_index_names_the_pages_where_the_marks_stand(indexed: Path) -> None:
+    reader = pypdf.PdfReader(str(indexed / "indexed-book.pdf"))
+    pages = [(label, " ".join(page.extract_text().split()))
+             for label, page in zip(reader.page_labels, reader.pages, strict=True)]
+    index = next(text for _, text in pages if text.startswith("Index "))
+    began, ended = _page_of(pages, "The purges began."), _page_of(pages, "They ended.")
+    assert began != ended                                    # the range crosses pages
+    expected = (f"Cheka. See Terror, Great "
+                f"Kollontai, Alexandra, {_page_of(pages, 'Kollontai spoke first')} "
+                f"and the Workers’ Opposition, {_page_of(pages, 'she spoke again')} "
+                f"Terror, Great, {page_range(began, ended)} "
+                f"Zinoviev, Grigory, {_page_of(pages, 'Zinoviev answered her')}, "
+                f"{_page_of(pages, 'she spoke again')}. See also Kollontai, Alexandra")
+    assert index.startswith("Index " + expected), index
+
+
+def test_the_screen_indexes_are_the_same_entries_linked_to_the_marks(indexed: Path) -> None:
+    with zipfile.ZipFile(indexed / "indexed-book.epub") as epub:
+        document = epub.read("EPUB/book-index.xhtml").decode()
+        nav = epub.read("EPUB/nav.xhtml").decode()
+    html = (indexed / "html" / "book-index.html").read_text(encoding="utf-8")
+    assert 'epub:type="index"' in document and 'epub:type="index-entry"' in document
+    assert 'epub:type="index"' in nav and 'href="book-index.xhtml"' in nav     # a landmark
+    terms = re.findall(r'<span class="index-term"[^>]*>([^<]+)</span>', document)
+    assert terms == ["Cheka", "Kollontai, Alexandra", "and the Workers’ Opposition",
+                     "Terror, Great", "Zinoviev, Grigory"]
+    assert re.findall(r'<span class="index-term"[^>]*>([^<]+)</span>', html) == terms
+    locators = re.findall(r'<a class="index-locator" href="([^"#]+)#([^"]+)"', document)
+    # An empty mark (Zinoviev's see-also, in chapter two) marks its place too.
+    assert [page for page, _ in locators] == ["01-one.xhtml", "02-two.xhtml", "01-one.xhtml",
+                                              "01-one.xhtml", "02-two.xhtml"]
+    with zipfile.ZipFile(indexed / "indexed-book.epub") as epub:
+        for page, anchor in locators:
+            assert f'id="{anchor}"' in epub.read(f"EPUB/{page}").decode()

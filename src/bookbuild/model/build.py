@@ -40,10 +40,12 @@ from bookbuild.parse.sources import SourceFile
 # Ids the editions use for their own elements; a manuscript id must not take them.
 _RESERVED_IDS = {"contents", "endnotes", "bibliography", "main", "cover", "title-page",
                  "half-title", "copyright", "landmarks", "toc", "page-list", "top", "refs",
-                 "endnotes-title", "bibliography-title", "contents-title", "toc-title"}
+                 "endnotes-title", "bibliography-title", "contents-title", "toc-title",
+                 "book-index", "book-index-title"}
 _RESERVED_ID = re.compile(r"(note|noteref|endnotes|page)-\d+|index-\d+(-end)?|ref-.*")
 # Page names the HTML and EPUB editions use for their own pages.
-_RESERVED_PAGES = {"index", "notes", "bibliography", "contents", "nav", "cover", "title", "toc"}
+_RESERVED_PAGES = {"index", "notes", "bibliography", "contents", "nav", "cover", "title", "toc",
+                   "book-index"}
 
 
 def is_reserved_id(anchor_id: str) -> bool:

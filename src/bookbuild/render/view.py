@@ -7,6 +7,7 @@ same in every edition, differing only in how they link.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -16,6 +17,7 @@ from bookbuild.ast import heading_text
 from bookbuild.model import Book, Chapter, Note, block_key
 from bookbuild.render.crossrefs import CrossRefTexts
 from bookbuild.render.html import HtmlRenderer, Links
+from bookbuild.render.index import EntryView, index_view
 
 BACKLINK_GLYPH = "↑"
 
@@ -119,6 +121,13 @@ class EditionView:
             parts.append(f"<div{self.renderer.attributes(refs['c'][0])}>\n{inner}</div>\n")
         return Markup("".join(parts))
 
+    def index_entries(self, folios: Mapping[str, str] | None = None) -> list[EntryView]:
+        """The index (see `render.index`): with the print folios given, else those of the print
+        edition laid out in this build, if any."""
+        if folios is None and self.book.print_pages is not None:
+            folios = self.book.print_pages.anchors
+        return index_view(self.book, self.links, folios)
+
     def contents(self) -> list[ContentsEntry]:
         """The chapters with their sections, then the notes and the bibliography."""
         entries = []
@@ -131,6 +140,8 @@ class EditionView:
             entries.append(ContentsEntry(Markup("Notes"), self.links.section("endnotes")))
         if self.book.bibliography_blocks:
             entries.append(ContentsEntry(Markup("Bibliography"), self.links.section("bibliography")))
+        if self.book.index_marks:
+            entries.append(ContentsEntry(Markup("Index"), self.links.section("book-index")))
         return entries
 
 

@@ -43,7 +43,7 @@ class NavPoint:
 
 
 def documents(book: Book, view: EditionView, links: PageLinks, cover: Cover) -> list[Document]:
-    """Cover, title page, copyright page, contents, chapters, notes, bibliography."""
+    """Cover, title page, copyright page, contents, chapters, notes, bibliography, index."""
     config = book.config
     byline = f", by {', '.join(config.authors)}" if config.authors else ""
     parts = [
@@ -62,6 +62,9 @@ def documents(book: Book, view: EditionView, links: PageLinks, cover: Cover) -> 
     if book.bibliography_blocks:
         parts.append(("bibliography", links.section("bibliography"), "Bibliography",
                       render("epub/bibliography.xhtml", view=view)))
+    if book.index_marks:
+        parts.append(("book-index", links.section("book-index"), "Index",
+                      render("epub/index.xhtml", view=view)))
     return [Document(uid, name, title, render("epub/page.xhtml", view=view, title=title,
                                               body=Markup(body)))
             for uid, name, title, body in parts]
@@ -77,6 +80,8 @@ def landmarks(book: Book, links: PageLinks) -> list[Landmark]:
         marks.append(Landmark("endnotes", "Notes", links.section("endnotes")))
     if book.bibliography_blocks:
         marks.append(Landmark("bibliography", "Bibliography", links.section("bibliography")))
+    if book.index_marks:
+        marks.append(Landmark("index", "Index", links.section("book-index")))
     return marks
 
 

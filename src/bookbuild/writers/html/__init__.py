@@ -75,13 +75,16 @@ class HtmlWriter:
 
 
 def _reading_order(book: Book, view: EditionView, links: PageLinks) -> list[Page]:
-    """The index page, the chapters, then the notes and the bibliography (as the contents)."""
+    """The title page, the chapters, then the notes, the bibliography and the index (as the
+    contents)."""
     pages = [Page("index.html", Markup("Title page and contents"))]
     pages += [Page(links.page(chapter.page), view.title(chapter.title)) for chapter in book.chapters]
     if book.notes and not view.notes_at_chapter_end:
         pages.append(Page(links.page("notes"), Markup("Notes")))
     if book.bibliography_blocks:
         pages.append(Page(links.page("bibliography"), Markup("Bibliography")))
+    if book.index_marks:
+        pages.append(Page(links.page("book-index"), Markup("Index")))
     return pages
 
 
@@ -102,6 +105,9 @@ def _render_page(view: EditionView, links: PageLinks, page: Page, previous: Neig
     if page.name == links.page("bibliography"):
         return render("html/bibliography.html",
                       description=section_description(config, "The works cited in"), **common)
+    if page.name == links.page("book-index"):
+        return render("html/book-index.html",
+                      description=section_description(config, "The index of"), **common)
     chapter = _chapter_of(view.book, page.name, links)
     return render("html/chapter.html", chapter=chapter, body=view.chapter_html(chapter),
                   previews=_previews(view, chapter),

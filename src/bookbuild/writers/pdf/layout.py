@@ -259,7 +259,9 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
     back_pages = PartPages(count=0)
     if has_back_matter(book, view):
         calls = note_calls(book, text_pages, text_folios)
-        back = lay_out_back(parts, parts.html("pdf/back.html", heads={}), book, calls, back_start)
+        folios = index_folios(book, text_pages, text_folios)
+        back = lay_out_back(parts, parts.html("pdf/back.html", heads={}, folios=folios), book,
+                            calls, back_start, folios)
         back_pages = read_pages(back)
     back_folios = [str(back_start + i) for i in range(back_pages.count)]
     entries = contents_entries(book, view, text_pages, text_folios, back_pages, back_folios)
@@ -268,7 +270,14 @@ def lay_out_matter(book: Book, view: EditionView, parts: PartRenderer, text_page
 
 
 def has_back_matter(book: Book, view: EditionView) -> bool:
-    return bool((book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks)
+    return bool((book.notes and not view.notes_at_chapter_end) or book.bibliography_blocks
+                or book.index_marks)
+
+
+def index_folios(book: Book, text_pages: PartPages, text_folios: list[str]) -> dict[str, str]:
+    """The folio of each index mark in the text (and of each range's end), by its anchor."""
+    ids = [i for mark in book.index_marks for i in (mark.id, mark.end_id) if i is not None]
+    return {i: folio for i in ids if (folio := _folio_of(text_pages, i, text_folios))}
 
 
 def note_calls(book: Book, text_pages: PartPages, text_folios: list[str]) -> dict[int, str]:
@@ -278,13 +287,13 @@ def note_calls(book: Book, text_pages: PartPages, text_folios: list[str]) -> dic
 
 
 def lay_out_back(parts: PartRenderer, draft_html: str, book: Book, calls: dict[int, str],
-                 back_start: int) -> Document:
+                 back_start: int, folios: dict[str, str]) -> Document:
     """The back matter laid out twice: once to see on which page each note falls, then with
     the running heads that follow ("Notes to pages 12-18")."""
     draft = parts.lay_out(draft_html, back_start)
     heads = _note_heads(read_pages(draft), book, calls, back_start)
     del draft               # Gibbon's notes fill 1,500 pages: never hold two layouts of them
-    return parts.render("pdf/back.html", first_folio=back_start, heads=heads)
+    return parts.render("pdf/back.html", first_folio=back_start, heads=heads, folios=folios)
 
 
 def contents_entries(book: Book, view: EditionView, text_pages: PartPages, text_folios: list[str],

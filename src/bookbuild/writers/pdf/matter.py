@@ -23,6 +23,7 @@ from bookbuild.writers.pdf.layout import (
     front_folios,
     front_html,
     has_back_matter,
+    index_folios,
     lay_out_back,
     lay_out_front,
     note_calls,
@@ -117,13 +118,14 @@ def _back(book: Book, renderer: PartRenderer, layouts: LayoutCache, text_pages: 
     if not has_back_matter(book, renderer.view):
         return Piece("", start)
     calls = note_calls(book, text_pages, text_folios)
-    draft = renderer.html("pdf/back.html", heads={})
+    folios = index_folios(book, text_pages, text_folios)
+    draft = renderer.html("pdf/back.html", heads={}, folios=folios)
     key = layouts.key(draft, book.config.root, str(start), repr(sorted(calls.items())))
     cached = _cached(layouts, key, start)
     if cached is not None:
         return cached
     own = _fresh(renderer)
-    document = lay_out_back(own, draft, book, calls, start)
+    document = lay_out_back(own, draft, book, calls, start, folios)
     return Piece(key, start, Laid(read_pages(document)), document, own)
 
 
