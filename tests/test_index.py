@@ -4,6 +4,7 @@ for the book's language, see and see-also kept, page ranges in Chicago's inclusi
 from __future__ import annotations
 
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -148,3 +149,22 @@ def test_the_screen_indexes_are_the_same_entries_linked_to_the_marks(indexed: Pa
     with zipfile.ZipFile(indexed / "indexed-book.epub") as epub:
         for page, anchor in locators:
             assert f'id="{anchor}"' in epub.read(f"EPUB/{page}").decode()
+
+
+def test_verify_proves_the_indexes_agree_and_finds_a_planted_difference(
+        indexed: Path, tmp_path: Path) -> None:
+    from bookbuild.verify import verify
+    from bookbuild.verify.index import misplaced_pdf_locators
+    book = load(indexed.parent / "book", Progress(quiet=True))
+    assert verify(book, indexed).passed
+    links, faults = misplaced_pdf_locators(indexed / "indexed-book.pdf")
+    assert links == 5 and faults == []          # every locator leads to the page it names
+    planted = tmp_path / "out"
+    shutil.copytree(indexed, planted)
+    page = planted / "html" / "book-index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("Zinoviev, Grigory", "Zinovyev, Grigory"),
+                    encoding="utf-8")
+    report = verify(book, planted)
+    assert [(f.code, f.message) for f in report.findings if f.is_error] == [
+        ("index-differs", "the HTML edition's index differs from entry 5: “Zinovyev, Grigory” "
+                          "instead of “Zinoviev, Grigory”; rebuild it")]

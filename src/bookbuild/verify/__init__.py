@@ -17,6 +17,7 @@ from pathlib import Path
 from bookbuild.ast import iter_nodes
 from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.editions import READER_PDF, VERIFIED, VERIFIED_IF_PRESENT
+from bookbuild.index import build_index
 from bookbuild.model import Book, Note
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
 from bookbuild.verify.structure import Problem
@@ -25,7 +26,8 @@ from bookbuild.verify.tagged import check_reader_pdf
 CODES = {"notes-missing": Severity.ERROR, "notes-differ": Severity.ERROR,
          "notes-order": Severity.ERROR, "note-links": Severity.ERROR,
          "edition-missing": Severity.ERROR, "edition-link": Severity.ERROR,
-         "edition-id": Severity.ERROR, "edition-other-book": Severity.ERROR}
+         "edition-id": Severity.ERROR, "edition-other-book": Severity.ERROR,
+         "index-differs": Severity.ERROR, "index-page": Severity.ERROR}
 
 
 def _read_reader_pdf(path: Path) -> Edition:
@@ -106,6 +108,7 @@ def verify(book: Book, out: Path, names: tuple[str, ...] | None = None) -> Repor
         if name == READER_PDF:
             report.findings.extend(check_reader_pdf(book, path))
     _compare_screen_editions(report, book)
+    _compare_indexes(report, book)
     return report
 
 
@@ -198,6 +201,37 @@ def _compare_screen_editions(report: Report, book: Book) -> None:
         if a is not None and b is not None and a.text != b.text:
             report.add("notes-differ", f"note {note.number} differs between the EPUB "
                        f"(“{_excerpt(a.text)}”) and the HTML (“{_excerpt(b.text)}”)", note.place)
+
+
+def _compare_indexes(report: Report, book: Book) -> None:
+    """Every edition's index has the model's entries, in its order; the EPUB's and the HTML's
+    locators read the same; the PDF's numbers are the pages they lead to."""
+    if not book.index_marks:
+        return
+    expected = [(entry.level, entry.term) for top in build_index(book) for entry in top.walk()]
+    place = book.index_marks[0].place
+    screens: dict[str, list[tuple[str, ...]]] = {}
+    for edition in report.editions:
+        if edition.name in ("EPUB", "HTML"):
+            read = edition.index or []
+            if [(e.level, e.term) for e in read] != expected:
+                at = next((i for i, (a, b) in enumerate(zip(read, expected, strict=False))
+                           if (a.level, a.term) != b), min(len(read), len(expected)))
+                theirs = read[at].term if at < len(read) else "(nothing)"
+                ours = expected[at][1] if at < len(expected) else "(nothing)"
+                report.add("index-differs", f"the {edition.name} edition's index differs from "
+                           f"entry {at + 1}: “{theirs}” instead of “{ours}”; rebuild it", place)
+            screens[edition.name] = [e.locators for e in read]
+        elif edition.name == "PDF":
+            if edition.index_links == 0:
+                report.add("index-differs", "the PDF edition has no index locators; rebuild it",
+                           place)
+            for fault in edition.index_faults[:20]:
+                report.add("index-page", f"in the PDF edition's index, {fault}; rebuild it, and "
+                           "report it as a bug in bookbuild if it persists", place)
+    if len(screens) == 2 and screens["EPUB"] != screens["HTML"]:
+        report.add("index-differs", "the EPUB's and the HTML's index locators differ; rebuild "
+                   "them together", place)
 
 
 def _has_table(note: Note) -> bool:

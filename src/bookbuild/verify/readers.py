@@ -19,6 +19,7 @@ from lxml import etree, html
 from pypdf import PdfReader
 
 from bookbuild.preflight.content import Font, PageReader, Run
+from bookbuild.verify.index import ReadEntry, misplaced_pdf_locators, read_screen_index
 from bookbuild.verify.structure import Problem, structure_problems
 
 NOTE_ID = re.compile(r"note-(\d+)")
@@ -42,6 +43,9 @@ class Edition:
     broken_links: list[str] = field(default_factory=list)    # the PDF's note links
     problems: list[Problem] = field(default_factory=list)    # links, files and ids (screens)
     title: str = ""             # the book's title as the edition gives it
+    index: list[ReadEntry] | None = None        # the index's entries (screens); None: no index
+    index_links: int = 0                        # the PDF's index locators...
+    index_faults: list[str] = field(default_factory=list)   # ... that lead to another page
 
 
 def _squeeze(text: str) -> str:
@@ -104,6 +108,8 @@ def read_epub(path: Path) -> Edition:
         prefix = f"{folder}/" if folder else ""
         files = {name[len(prefix):] for name in archive.namelist() if name.startswith(prefix)}
     _read_documents(edition, [(href, parsed[href]) for href in spine])
+    edition.index = next((entries for href in spine
+                          if (entries := read_screen_index(parsed[href])) is not None), None)
     # A file in the zip that the manifest does not list is not part of the publication.
     edition.problems = structure_problems(parsed, files & set(hrefs.values()))
     return edition
@@ -119,6 +125,8 @@ def read_html(folder: Path) -> Edition:
     pages = ["index.html"] + list(dict.fromkeys(
         href.split("#")[0] for href in index.xpath("//nav[@id='contents']//a/@href")))
     _read_documents(edition, [(page, parsed[page]) for page in pages if page in parsed])
+    if "book-index.html" in parsed:
+        edition.index = read_screen_index(parsed["book-index.html"])
     files = {path.relative_to(folder).as_posix() for path in folder.rglob("*") if path.is_file()}
     edition.problems = structure_problems(parsed, files)
     return edition
@@ -140,6 +148,8 @@ def read_pdf(path: Path, name: str = "PDF") -> Edition:
         index = page_numbers.get(getattr(page_ref, "idnum", None)) if page_ref is not None else None
         if index is not None and dest.get("/Top") is not None:
             marks.append((index, float(dest["/Top"]), str(name)))  # type: ignore[arg-type]
+    if any(m[2].startswith("index-") for m in marks):
+        edition.index_links, edition.index_faults = misplaced_pdf_locators(path)
     notes = sorted((m for m in marks if NOTE_ID.fullmatch(m[2])), key=lambda m: (m[0], -m[1]))
     if not notes:
         return edition
