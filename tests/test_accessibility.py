@@ -216,8 +216,20 @@ class AxTree:
         self.nodes = {n["nodeId"]: n for n in session.send("Accessibility.getFullAXTree")["nodes"]}
 
     def of_role(self, role: str) -> list[dict[str, Any]]:
-        return [n for n in self.nodes.values() if n.get("role", {}).get("value") == role
+        """The nodes of `role` in reading order: the tree walked from its root (CDP lists the
+        nodes in an order of its own, which puts a node nested in a span after its siblings)."""
+        return [n for n in self._in_order() if n.get("role", {}).get("value") == role
                 and not n.get("ignored")]
+
+    def _in_order(self) -> list[dict[str, Any]]:
+        roots = [n for n in self.nodes.values() if "parentId" not in n]
+        ordered: list[dict[str, Any]] = []
+        stack = list(reversed(roots))
+        while stack:
+            node = stack.pop()
+            ordered.append(node)
+            stack.extend(self.nodes[i] for i in reversed(node.get("childIds", [])) if i in self.nodes)
+        return ordered
 
     def name(self, node: dict[str, Any]) -> str:
         return _squeeze(node.get("name", {}).get("value", ""))

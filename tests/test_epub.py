@@ -75,16 +75,17 @@ def test_navigation_has_contents_landmarks_and_ncx(epub: Path) -> None:
     (toc,) = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
     entries = [(a.text, a.get("href")) for a in toc.xpath(".//x:a", namespaces=NS)]
     assert entries == [("Revolution Destroyed", "01-revolution-destroyed.xhtml"),
-                       ("Notes", "notes.xhtml"), ("Bibliography", "bibliography.xhtml")]
+                       ("Notes", "notes.xhtml"), ("Bibliography", "bibliography.xhtml"),
+                       ("Index", "book-index.xhtml")]
     (landmarks,) = nav.xpath("//x:nav[@epub:type='landmarks']", namespaces=NS)
     marks = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.xpath(".//x:a", namespaces=NS)}
     assert marks == {"cover": "cover.xhtml", "titlepage": "titlepage.xhtml", "toc": "nav.xhtml#toc",
                      "bodymatter": "01-revolution-destroyed.xhtml", "endnotes": "notes.xhtml",
-                     "bibliography": "bibliography.xhtml"}
+                     "bibliography": "bibliography.xhtml", "index": "book-index.xhtml"}
     with zipfile.ZipFile(epub) as archive:
         ncx = etree.fromstring(archive.read("EPUB/toc.ncx"))
     labels = [t.text for t in ncx.xpath("//ncx:navPoint/ncx:navLabel/ncx:text", namespaces=NS)]
-    assert labels == ["Revolution Destroyed", "Notes", "Bibliography"]
+    assert labels == ["Revolution Destroyed", "Notes", "Bibliography", "Index"]
 
 
 def _meta(opf: etree._Element, prop: str) -> list[str]:
