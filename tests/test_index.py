@@ -3,6 +3,7 @@ for the book's language, see and see-also kept, page ranges in Chicago's inclusi
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import zipfile
@@ -168,3 +169,12 @@ def test_verify_proves_the_indexes_agree_and_finds_a_planted_difference(
     assert [(f.code, f.message) for f in report.findings if f.is_error] == [
         ("index-differs", "the HTML edition's index differs from entry 5: “Zinovyev, Grigory” "
                           "instead of “Zinoviev, Grigory”; rebuild it")]
+
+
+def test_the_web_search_finds_index_entries_with_their_headings(indexed: Path) -> None:
+    script = (indexed / "html" / "js" / "search-index.js").read_text(encoding="utf-8")
+    data = json.loads(script.split("=", 1)[1].strip().rstrip(";"))
+    passages = [text for _, _, text in data["entries"]]
+    assert any(text.startswith("Kollontai, Alexandra — and the Workers’ Opposition, ")
+               for text in passages)
+    assert any(text.startswith("Cheka. See Terror, Great") for text in passages)

@@ -50,16 +50,35 @@ def _passages(markup: str) -> list[tuple[str, str]]:
         element.getparent().replace(element, marker)
     found: list[tuple[str, str]] = []
     anchor = ""
+    entries = _index_entries(main)
     for element in main.iter():
         if not isinstance(element.tag, str):
             continue
         anchor = element.get("id") or anchor
+        if element in entries:
+            found.append((anchor, entries[element]))
+            continue
         if element.tag in _PASSAGES and not any(child.tag in _PASSAGES for child in element.iter()
                                                  if child is not element):
             text = _squeeze(element.text_content())
             if text:
                 found.append((anchor, text))
     return found
+
+
+def _index_entries(main: html.HtmlElement) -> dict[html.HtmlElement, str]:
+    """The index page's entries, each a passage of its own with the terms above it: a search
+    for "derided" finds "Kollontai, Alexandra — derided by Lenin, 3"."""
+    entries: dict[html.HtmlElement, str] = {}
+    for item in main.xpath(".//li[span[contains(@class, 'index-term')]]"):
+        own = item.__copy__()
+        for nested in own.xpath("./ol"):
+            nested.drop_tree()
+        terms = [_squeeze(a.xpath("./span[contains(@class, 'index-term')]")[0].text_content())
+                 for a in reversed(list(item.iterancestors("li")))
+                 if a.xpath("./span[contains(@class, 'index-term')]")]
+        entries[item] = " — ".join([*terms, _squeeze(own.text_content())])
+    return entries
 
 
 def _squeeze(text: str) -> str:
