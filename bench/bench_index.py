@@ -46,7 +46,7 @@ def mark(book: Path, marks: int, refs: int) -> tuple[int, int]:
         line = texts[chapter][i]
         texts[chapter][i] = f"{line[:word.start()]}[{word.group(1)}]{{.index{term}}}{line[word.end():]}"
         added += 1
-    places = candidates[step // 2::max(1, len(candidates) // refs)][:refs]
+    places = candidates[step // 2::max(1, len(candidates) // refs)][:refs] if refs else []
     for number, (chapter, i) in enumerate(places):
         target = ids[(number * 7) % len(ids)]
         reference = f"@page-{target}" if number % 2 else f"@{target}"
