@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from lxml import etree
 
 import bookbuild.scaffold as scaffold_module
 from bookbuild.cli import main
@@ -107,7 +108,10 @@ def test_the_epub_shows_the_note_citation_figure_and_cross_reference(book: Path)
     (image,) = figure.iter(f"{XHTML}img")
     assert image.get("alt", "").startswith("A diagram of one manuscript")
     assert figure.get("id") == "fig-editions"
-    assert squeeze("".join(next(figure.iter(f"{XHTML}figcaption")).itertext())) == image.get("alt")
+    caption = squeeze("".join(next(figure.iter(f"{XHTML}figcaption")).itertext()))
+    assert caption == "Figure 1. " + image.get("alt", "")        # numbered: its id is fig-
+    assert 'class="crossref" href="02-figures-and-links.xhtml#fig-editions">Figure 1</a>' in \
+        etree.tostring(second, encoding="unicode")
     with zipfile.ZipFile(epub) as archive:
         assert archive.read(f"EPUB/{image.get('src')}")[:8] == b"\x89PNG\r\n\x1a\n"
     # The block quote and the emphasis.
