@@ -206,7 +206,7 @@ def test_headings_and_one_p_per_paragraph_reading_as_the_paragraph(reader: Path)
                 if re.fullmatch(r"H\d", node.kind)]
     assert headings == [("H1", "Revolution Destroyed"), ("H1", "Contents"),
                         ("H1", "Revolution Destroyed"), ("H1", "Notes"),
-                        ("H2", "Revolution Destroyed"), ("H1", "Bibliography")]
+                        ("H2", "Revolution Destroyed"), ("H1", "Bibliography"), ("H1", "Index")]
 
 
 def test_an_independent_reader_finds_the_same_tree(reader: Path) -> None:
