@@ -32,17 +32,19 @@ CODES: tuple[Code, ...] = (
     Code("duplicate-footnote", ERROR, "a footnote label defined twice in one file"),
     # anchors and links
     Code("broken-link", ERROR, "an internal link that no anchor matches"),
+    Code("duplicate-anchor", ERROR, "one explicit id given twice in the book"),
+    Code("reserved-anchor", ERROR, "an explicit id that the editions use for themselves"),
+    # cross-references
     Code("unknown-crossref", ERROR, "a cross-reference (@fig-, @tbl-, @sec-, @page-) to no id"),
+    Code("crossref-kind", ERROR, "a cross-reference whose prefix names another kind of element "
+         "than the one its id is on"),
+    # the index
     Code("index-term-variant", WARNING, "an index term typed two ways (case, spacing, "
          "punctuation): the index would list both"),
     Code("index-see-unknown", ERROR, "an index see or see-also that names no entry"),
     Code("index-range-unclosed", ERROR, "an index range (a fenced div) that never closes"),
     Code("index-too-deep", ERROR, "an index term of more than three levels"),
     Code("index-term-missing", ERROR, "an index range that names no term"),
-    Code("crossref-kind", ERROR, "a cross-reference whose prefix names another kind of element "
-         "than the one its id is on"),
-    Code("duplicate-anchor", ERROR, "one explicit id given twice in the book"),
-    Code("reserved-anchor", ERROR, "an explicit id that the editions use for themselves"),
     # images
     Code("missing-image", ERROR, "an image that does not exist inside the manuscript folder"),
     Code("remote-image", ERROR, "an image on the web: editions never fetch anything"),

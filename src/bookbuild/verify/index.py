@@ -55,7 +55,7 @@ def misplaced_pdf_locators(path: Path) -> tuple[int, list[str]]:
     count, faults = 0, []
     try:
         for index, page in enumerate(reader.pages):
-            links = [(name, rect) for name, rect in _links(page) if name.startswith("index-")]
+            links = [(name, rect) for name, rect in pdf_links(page) if name.startswith("index-")]
             if not links:
                 continue
             text = document[index].get_textpage()
@@ -71,7 +71,8 @@ def misplaced_pdf_locators(path: Path) -> tuple[int, list[str]]:
     return count, faults
 
 
-def _links(page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
+def pdf_links(page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The named destination and the rectangle of each link annotation of a pypdf page."""
     found = []
     for annotation in page.get("/Annots") or []:
         annotation = annotation.get_object()
@@ -81,6 +82,6 @@ def _links(page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
             dest = action.get_object().get("/D")
         if isinstance(dest, (str, bytes)):
             name = dest.decode() if isinstance(dest, bytes) else str(dest)
-            left, bottom, right, top = (float(v) for v in annotation["/Rect"])
+            left, bottom, right, top = (float(v) for v in annotation.get("/Rect") or (0, 0, 0, 0))
             found.append((name, (left, bottom, right, top)))
     return found

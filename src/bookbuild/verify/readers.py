@@ -19,7 +19,7 @@ from lxml import etree, html
 from pypdf import PdfReader
 
 from bookbuild.preflight.content import Font, PageReader, Run
-from bookbuild.verify.index import ReadEntry, misplaced_pdf_locators, read_screen_index
+from bookbuild.verify.index import ReadEntry, misplaced_pdf_locators, pdf_links, read_screen_index
 from bookbuild.verify.structure import Problem, structure_problems
 
 NOTE_ID = re.compile(r"note-(\d+)")
@@ -253,17 +253,10 @@ def _lines(chosen: list[tuple[int, float, Run]]) -> list[list[Run]]:
 def _check_pdf_links(edition: Edition, pages: list[Any], names: set[str]) -> None:
     targets: set[str] = set()
     for page in pages:
-        for annotation in page.get("/Annots") or []:
-            annotation = annotation.get_object()
-            dest = annotation.get("/Dest")
-            action = annotation.get("/A")
-            if dest is None and action is not None:
-                dest = action.get_object().get("/D")
-            if isinstance(dest, (str, bytes)):
-                name = dest.decode() if isinstance(dest, bytes) else str(dest)
-                targets.add(name)
-                if name not in names:
-                    edition.broken_links.append(f"link to {name}")
+        for name, _ in pdf_links(page):
+            targets.add(name)
+            if name not in names:
+                edition.broken_links.append(f"link to {name}")
     for name in names:
         match = NOTE_ID.fullmatch(name)
         if match and f"noteref-{match.group(1)}" not in targets:
