@@ -451,7 +451,7 @@ class HtmlRenderer:
         """A cross-reference: a link to its target, with the words `CrossRefTexts` gives."""
         assert self.crossrefs is not None
         key = settings.get("target", "")
-        words = text(self.crossrefs.text(key, settings.get("form", "label")))
+        words = str(self.crossrefs.markup(key, settings.get("form", "label")))
         target = key.removeprefix("page-") if key.startswith("page-") else key
         href = self.links.anchor(target)
         kind = "crossref page-ref" if key.startswith("page-") else "crossref"

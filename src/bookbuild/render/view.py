@@ -48,7 +48,8 @@ class EditionView:
     for screens) or 'number' (the note's number is the link, for print)."""
 
     def __init__(self, book: Book, links: Links, epub: bool = False, backlink: str = "end",
-                 keyed: bool = False, web: bool = False) -> None:
+                 keyed: bool = False, web: bool = False,
+                 page_guesses: Mapping[str, str] | None = None) -> None:
         self.book = book
         self.config = book.config
         self.links = links
@@ -62,7 +63,7 @@ class EditionView:
         self.renderer = HtmlRenderer(links, book.config.lang,
                                      {note.seq: note.number for note in book.notes}, epub=epub,
                                      page_breaks=breaks, scroll_tables=web, bookmarks=keyed,
-                                     crossrefs=CrossRefTexts(book, print_layout=keyed))
+                                     crossrefs=CrossRefTexts(book, keyed, page_guesses))
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))

@@ -22,9 +22,11 @@ measure of about 66 characters (about 63 on 5 x 8 in at 10 pt, 69 on 6 x 9 in at
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from bookbuild.config import BookConfig
+from bookbuild.model import Book
 from bookbuild.printspec import BLEED, PT_PER, binding_allowance, minimum_gutter, points
 
 MARKS_SLUG = 0.25           # inches of room for crop marks around a proof
@@ -89,8 +91,38 @@ def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> G
 
 def estimate_pages(words: int, note_words: int, config: BookConfig) -> int:
     """A first guess at the page count, to choose the gutter before the layout counts pages."""
-    width, height = (points(length) for length in config.trim)
-    # The text block's area relative to the default trim's (4.153 x 6.566 in), which holds about
-    # 270 words of text or 390 of notes a page.
-    area = (width * 7 / 9 - 9) * (height * 7 / 9) / (299 * 473)
+    area = _area(config)
     return int(12 + words / (270 * area) + note_words / (390 * area))
+
+
+def _area(config: BookConfig) -> float:
+    """The text block's area relative to the default trim's (4.153 x 6.566 in), which holds
+    about 270 words of text or 390 of notes a page."""
+    width, height = (points(length) for length in config.trim)
+    return (width * 7 / 9 - 9) * (height * 7 / 9) / (299 * 473)
+
+
+def guess_folios(book: Book) -> dict[str, str]:
+    """A first guess at the folio of each page reference's target, by id: the text's pages
+    counted from the words before it, each chapter opening on a recto. Only its count of
+    figures has to be right for the number to be set again in its box (`retype`)."""
+    targets = {ref.target for ref in book.crossrefs if ref.page}
+    if not targets:
+        return {}
+    per_page = 270 * _area(book.config)
+    opens: list[int] = []                   # the folio each chapter opens on
+    folio = 1
+    for chapter in book.chapters:
+        opens.append(folio)
+        pages = max(1, math.ceil(len(chapter.words.words) / per_page))
+        folio += pages + pages % 2
+    guesses: dict[str, str] = {}
+    for target in targets:
+        anchor = book.anchors.get(target)
+        if anchor is None:
+            continue
+        chapter = book.chapters[anchor.chapter]
+        line = anchor.place.line or 0
+        before = sum(1 for word_line in chapter.words.lines if word_line < line)
+        guesses[target] = str(opens[anchor.chapter] + int(before / per_page))
+    return guesses

@@ -25,6 +25,7 @@ from fontTools.ttLib import TTFont
 from markupsafe import Markup
 from weasyprint import Document, Page
 
+from bookbuild.diagnostics import BookError, error
 from bookbuild.model import Book, Chapter, PrintPages
 from bookbuild.printspec import minimum_gutter
 from bookbuild.render.html import balanced_lines
@@ -33,9 +34,10 @@ from bookbuild.resources import style_file
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.links import DocumentLinks
 from bookbuild.writers.pdf.finish import finisher
-from bookbuild.writers.pdf.geometry import Geometry, estimate_pages, geometry
+from bookbuild.writers.pdf.geometry import Geometry, estimate_pages, geometry, guess_folios
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.retype import retype_page_refs
 from bookbuild.writers.pdf.tagging import tagged_for_readers
 from bookbuild.writers.pdf.variants import Variant
 
@@ -76,38 +78,49 @@ PAGE_REF_PASSES = 4
 
 
 def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
-    """Lay the book out and write it to `path` as `variant`. A page reference prints the page of
-    its target, known only once the book is laid out: as TeX does, the book is laid out again
-    with the pages of the last layout until they stand still (the layout cache lays out again
-    only the pieces whose text changed); the page map is published once, from the last."""
+    """Lay the book out and write it to `path` as `variant`.
+
+    A page reference prints the page of its target, known only once the book is laid out: the
+    first layout prints a guess (`geometry.guess_folios`), and the folio found is set in its
+    box (`retype`) when it is as wide as the guess. When one is not, as TeX does, the book is
+    laid out again printing the pages of the last layout (the layout cache lays out again only
+    the pieces whose text changed), until every number is set; the page map is published once,
+    from the last layout. Raises BookError (page-ref-unsettled) when numbers still move
+    after PAGE_REF_PASSES layouts."""
     if not any(ref.page for ref in book.crossrefs):
         _write_pdf(book, path, context, variant)
         return
     publish, maps = context.laid_out, list[PrintPages | None]()
     quiet = dataclasses.replace(context, laid_out=maps.append)
-    used: dict[str, str | None] | None = None
     for _ in range(PAGE_REF_PASSES):
-        _write_pdf(book, path, quiet, variant)
-        shown = _page_ref_folios(book)
-        if shown == used:
+        unresolved = _write_pdf(book, path, quiet, variant)
+        if not unresolved:
             break
-        used = shown
+    else:
+        raise _unsettled(book, unresolved)
     if publish is not None and maps:
         publish(maps[-1])
 
 
-def _page_ref_folios(book: Book) -> dict[str, str | None]:
-    """The folio of every page reference's target, as the last layout placed it."""
-    anchors = book.print_pages.anchors if book.print_pages is not None else {}
-    return {ref.target: anchors.get(ref.target) for ref in book.crossrefs if ref.page}
+def _unsettled(book: Book, targets: set[str]) -> BookError:
+    """The page references whose numbers still move the pages they name: the sentence around
+    each grows or shrinks by a line as its number changes (exceedingly rare)."""
+    return BookError([error(
+        "page-ref-unsettled",
+        f"the page number of @page-{ref.target} moves the page it names each time it is set "
+        f"(after {PAGE_REF_PASSES} layouts): reword the sentence around it, or point it at a "
+        "nearby element", ref.place) for ref in book.crossrefs if ref.page and ref.target in targets])
 
 
-def _write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> None:
+def _write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -> set[str]:
     """Lay the book out and write it to `path` as `variant`: in parts, in parallel, when the
     book has several chapters and the machine several cores. The reader PDF is laid out in one
     process and written in one go, so that its structure tree is one tree (`tagging`): the
     parts' trees joined would need every page's and link's key in the parent tree renumbered,
-    and the IDs of table headers, which WeasyPrint numbers per file, made unique."""
+    and the IDs of table headers, which WeasyPrint numbers per file, made unique.
+
+    Returns the targets of the page references that print a folio other than their target's
+    (not set again in their box: `retype`)."""
     config = book.config
     bleed = variant.bleed(config.bleed)
     words = sum(len(c.words.words) for c in book.chapters)
@@ -117,21 +130,24 @@ def _write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) 
     if len(plan_parts(book, 1 if variant.reader else context.jobs)) > 1:
         plan = plan_gatherings(book)
         with tempfile.TemporaryDirectory(prefix=".parts-", dir=path.parent) as work:
-            pages = write_in_parts(book, path, context, variant, shape, plan, Path(work))
-            if minimum_gutter(pages) != minimum_gutter(shape.pages):
+            written = write_in_parts(book, path, context, variant, shape, plan, Path(work))
+            if minimum_gutter(written.pages) != minimum_gutter(shape.pages):
                 # The real page count needs another gutter: nothing was written; again.
-                shape = geometry(config, pages, bleed, variant.crop_marks)
-                write_in_parts(book, path, context, variant, shape, plan, Path(work))
-        return
+                shape = geometry(config, written.pages, bleed, variant.crop_marks)
+                written = write_in_parts(book, path, context, variant, shape, plan, Path(work))
+        return written.unresolved
     layout = lay_out(book, shape, context, variant)
     if minimum_gutter(len(layout.folios)) != minimum_gutter(shape.pages):
         shape = geometry(config, len(layout.folios), bleed, variant.crop_marks)
         _release(layout)
         layout = lay_out(book, shape, context, variant)
     try:
+        assert layout.print_pages is not None
+        unresolved = retype_page_refs(layout.pages, layout.print_pages.anchors)
         _write(book, layout, path, context, variant, shape)
     finally:
         _release(layout)
+    return unresolved
 
 
 def _release(layout: Layout) -> None:
@@ -190,7 +206,8 @@ def pdf_view(book: Book) -> EditionView:
     hangs in the margin of the notes (print.css): the word space after it goes (on a justified
     first line it would stretch, and the text would not start where its turnover lines do), and
     a number shorter than the book's longest is marked `short-K`, K figures short."""
-    view = EditionView(book, DocumentLinks(book), backlink="number", keyed=True)
+    view = EditionView(book, DocumentLinks(book), backlink="number", keyed=True,
+                       page_guesses=guess_folios(book))
     figures = len(str(max((note.number for note in book.notes), default=1)))
     tag = '<a class="note-number"'
     for group in view.note_groups:
@@ -277,12 +294,12 @@ def has_back_matter(book: Book, view: EditionView) -> bool:
 def index_folios(book: Book, text_pages: PartPages, text_folios: list[str]) -> dict[str, str]:
     """The folio of each index mark in the text (and of each range's end), by its anchor."""
     ids = [i for mark in book.index_marks for i in (mark.id, mark.end_id) if i is not None]
-    return {i: folio for i in ids if (folio := _folio_of(text_pages, i, text_folios))}
+    return {i: folio for i in ids if (folio := folio_of(text_pages, i, text_folios))}
 
 
 def note_calls(book: Book, text_pages: PartPages, text_folios: list[str]) -> dict[int, str]:
     """The folio of each note's call, by the note's sequence number."""
-    return {note.seq: _folio_of(text_pages, f"noteref-{note.seq}", text_folios)
+    return {note.seq: folio_of(text_pages, f"noteref-{note.seq}", text_folios)
             for note in book.notes}
 
 
@@ -291,21 +308,27 @@ def lay_out_back(parts: PartRenderer, draft_html: str, book: Book, calls: dict[i
     """The back matter laid out twice: once to see on which page each note falls, then with
     the running heads that follow ("Notes to pages 12-18")."""
     draft = parts.lay_out(draft_html, back_start)
-    heads = _note_heads(read_pages(draft), book, calls, back_start)
+    pages = read_pages(draft)
+    heads = _note_heads(pages, book, calls, back_start)
     del draft               # Gibbon's notes fill 1,500 pages: never hold two layouts of them
+    # Index marks in the notes: the notes stand before the index, so they fall on the same pages
+    # whatever the index's locators say.
+    in_notes = [mark.id for mark in book.index_marks if mark.note is not None]
+    back_folios = [str(back_start + index) for index in range(pages.count)]
+    folios = {**folios, **{i: folio for i in in_notes if (folio := folio_of(pages, i, back_folios))}}
     return parts.render("pdf/back.html", first_folio=back_start, heads=heads, folios=folios)
 
 
 def contents_entries(book: Book, view: EditionView, text_pages: PartPages, text_folios: list[str],
                      back_pages: PartPages, back_folios: list[str]) -> list[_ContentsEntry]:
     entries = [_ContentsEntry(view.title(c.title), view.links.anchor(c.id) or "",
-                              _folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
+                              folio_of(text_pages, c.id, text_folios)) for c in book.chapters]
     if book.notes and not view.notes_at_chapter_end:
         entries.append(_ContentsEntry(Markup("Notes"), "#endnotes",
-                                      _folio_of(back_pages, "endnotes", back_folios)))
+                                      folio_of(back_pages, "endnotes", back_folios)))
     if book.bibliography_blocks:
         entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
-                                      _folio_of(back_pages, "bibliography", back_folios)))
+                                      folio_of(back_pages, "bibliography", back_folios)))
     return entries
 
 
@@ -382,7 +405,7 @@ def _boxes(box: Any) -> Iterator[Any]:
         yield from _boxes(child)
 
 
-def _folio_of(pages: PartPages, anchor: str, folios: list[str]) -> str:
+def folio_of(pages: PartPages, anchor: str, folios: list[str]) -> str:
     indexes = pages.anchors.get(anchor)
     return folios[indexes[0]] if indexes else ""
 

@@ -20,6 +20,7 @@ from weasyprint import Document
 from bookbuild.model import Book
 from bookbuild.writers.pdf.layout import (
     contents_entries,
+    folio_of,
     front_folios,
     front_html,
     has_back_matter,
@@ -30,6 +31,7 @@ from bookbuild.writers.pdf.layout import (
 )
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.retype import retype_page_refs
 from bookbuild.writers.pdf.reuse import Laid, LayoutCache
 
 # Writes a piece's document to a path (a pad page after an odd count); the names it stands in for.
@@ -46,6 +48,7 @@ class Piece:
     document: Document | None = None           # laid out in this build
     renderer: PartRenderer | None = None       # the one it was laid out with
     data: bytes | None = None                  # its PDF, from the cache
+    unresolved: set[str] = field(default_factory=set)   # page references it prints wrong
 
     @property
     def reused(self) -> bool:
@@ -67,7 +70,8 @@ class Piece:
             self.renderer.release()
         if path.exists():
             layouts.keep_laid(self.key, self.laid)
-            layouts.keep_written(self.key, self.first_folio, path)
+            if not self.unresolved:             # what the cache serves is set right
+                layouts.keep_written(self.key, self.first_folio, path)
 
 
 @dataclass
@@ -119,14 +123,19 @@ def _back(book: Book, renderer: PartRenderer, layouts: LayoutCache, text_pages: 
         return Piece("", start)
     calls = note_calls(book, text_pages, text_folios)
     folios = index_folios(book, text_pages, text_folios)
+    # The notes' page references: to the text (set again in their boxes once laid out).
+    shown = {target: folio for target in sorted({ref.target for ref in book.crossrefs if ref.page})
+             if (folio := folio_of(text_pages, target, text_folios))}
     draft = renderer.html("pdf/back.html", heads={}, folios=folios)
-    key = layouts.key(draft, book.config.root, str(start), repr(sorted(calls.items())))
+    key = layouts.key(draft, book.config.root, str(start), repr(sorted(calls.items())),
+                      repr(shown))
     cached = _cached(layouts, key, start)
     if cached is not None:
         return cached
     own = _fresh(renderer)
     document = lay_out_back(own, draft, book, calls, start, folios)
-    return Piece(key, start, Laid(read_pages(document)), document, own)
+    unresolved = retype_page_refs(document.pages, shown)
+    return Piece(key, start, Laid(read_pages(document)), document, own, unresolved=unresolved)
 
 
 def _cached(layouts: LayoutCache, key: str, first_folio: int) -> Piece | None:

@@ -3,7 +3,8 @@
 A piece of the book laid out on its own (a gathering of chapters, the front matter, the back
 matter) is kept in the build cache (`bookbuild.cache`) twice: what its pages hold (the page count,
 anchors, page breaks: `PartPages`, and the anchors it only stands in for), under a key made from
-every input of its layout; and its written PDF, under that key and the folio it starts on. The
+every input of its layout; and its written PDF, under that key, the folio it starts on and the
+folios its page references print. The
 inputs are the HTML WeasyPrint reads (which holds the chapter's text, its note numbers, the
 running heads and the timestamp), the CSS added for the page geometry, the files it may read (the
 styles, with their fonts, and the manuscript files the HTML names), the fallback fonts, the PDF
@@ -71,15 +72,17 @@ class LayoutCache:
     def keep_laid(self, key: str, laid: Laid) -> None:
         self.cache.keep(PAGES, key, laid)
 
-    def written(self, key: str, first_folio: int) -> bytes | None:
-        data = self.cache.get(PDF, digest(key, str(first_folio)))
+    def written(self, key: str, first_folio: int, shown: str = "") -> bytes | None:
+        """The PDF of the piece laid out under `key`, starting at `first_folio`, its page
+        references showing `shown` (their folios set again in their boxes: `retype`)."""
+        data = self.cache.get(PDF, digest(key, str(first_folio), shown))
         if data is not None and not data.startswith(b"%PDF-"):
-            self.cache.discard(PDF, digest(key, str(first_folio)))
+            self.cache.discard(PDF, digest(key, str(first_folio), shown))
             return None
         return data
 
-    def keep_written(self, key: str, first_folio: int, path: Path) -> None:
-        self.cache.put(PDF, digest(key, str(first_folio)), path.read_bytes())
+    def keep_written(self, key: str, first_folio: int, path: Path, shown: str = "") -> None:
+        self.cache.put(PDF, digest(key, str(first_folio), shown), path.read_bytes())
 
 
 def _file(root: Path, name: str) -> str:

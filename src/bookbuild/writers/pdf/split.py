@@ -5,7 +5,7 @@ the text is cut at chapter boundaries into parts of similar length, and each par
 by a process of its own, one per core at a time. Every chapter opens on a recto, so where a part
 starts does not change its page breaks: a part is laid out at once from folio 1, and only its
 folios wait for the page counts of the parts before it; then each page number is set again in
-its box (`retype_folios`).
+its box (`retype`).
 
 Each part is written as a PDF of its own; a link to an anchor in another part is kept by name,
 and `join` gives the book one set of named destinations. This process meanwhile lays out the back
@@ -21,16 +21,12 @@ import multiprocessing
 import signal
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.context import ForkProcess
 from pathlib import Path
-from typing import Any
 
 from weasyprint import Document, Page
-from weasyprint.formatting_structure.boxes import TextBox
-from weasyprint.text.line_break import split_first_line
 
 from bookbuild.cache import default_cache
 from bookbuild.model import Book, Chapter
@@ -45,6 +41,7 @@ from bookbuild.writers.pdf.layout import pdf_view, print_pages, text_chapters
 from bookbuild.writers.pdf.matter import Matter, matter_pieces
 from bookbuild.writers.pdf.pages import PartPages, read_pages
 from bookbuild.writers.pdf.parts import PartRenderer
+from bookbuild.writers.pdf.retype import retype_folios, retype_page_refs
 from bookbuild.writers.pdf.reuse import Laid, LayoutCache
 from bookbuild.writers.pdf.variants import Variant
 from bookbuild.writers.schedule import die_with_parent, picklable, receive
@@ -101,6 +98,9 @@ class _Part:
     process: ForkProcess | None = None
     connection: Connection | None = None
     first_folio: int | None = None
+    targets: frozenset[str] = frozenset()       # of the page references in its chapters
+    shown: dict[str, str] = field(default_factory=dict)     # their folios, once known
+    unresolved: set[str] = field(default_factory=set)       # those not set in their boxes
     written: bool = False
     laid_out: bool = False                      # laid out in this build, not from the cache
 
@@ -109,12 +109,21 @@ class _Part:
         return self.laid.pages if self.laid is not None else None
 
 
+@dataclass
+class Written:
+    """What `write_in_parts` wrote: the page count, and the targets of the page references whose
+    number could not be set again in its box (`retype`): another layout must print them."""
+
+    pages: int
+    unresolved: set[str] = field(default_factory=set)
+
+
 def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Variant,
-                   shape: Geometry, plan: list[range], work: Path) -> int:
-    """Lay out and write the book to `path`; its page count. If that count needs another gutter
-    than `shape`'s, nothing is written (the caller starts again with the right one). A gathering
+                   shape: Geometry, plan: list[range], work: Path) -> Written:
+    """Lay out and write the book to `path`. If its page count needs another gutter than
+    `shape`'s, nothing is written (the caller starts again with the right one). A gathering
     whose layout's inputs are unchanged is not laid out again; nor is its PDF written again
-    unless its first folio moved."""
+    unless its first folio, or a page its page references name, moved."""
     jobs = max(1, context.jobs)
     view = pdf_view(book)
     renderer = PartRenderer(book, view, shape, variant.crop_marks, context.iso, context.progress)
@@ -123,22 +132,26 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
                              renderer.css_text + renderer.base_css)
     parts = [_gathering(book, view, renderer, layouts, chapters, work / f"text-{index}.pdf")
              for index, chapters in enumerate(plan)]
+    found: dict[str, str] | None = None         # every anchor's folio, once the matter is laid out
     warm_up(renderer)
     running: list[_Part] = []
     waiting = [part for part in parts if part.laid is None]
     matter: Matter | None = None
     try:
         while not all(part.written for part in parts) or matter is None:
-            while waiting and len(running) < jobs:
+            # A part laid out and waiting for its folios holds no core.
+            while waiting and sum(part.laid is None for part in running) < jobs:
                 part = waiting.pop(0)
                 _start(part, book, shape, context, variant, document_id, len(parts))
                 running.append(part)
-            waiting[:0] = _assign_folios(parts, layouts)
+            waiting[:0] = _assign_folios(parts, layouts, found)
             if matter is None and all(part.pages is not None for part in parts):
                 matter = _write_matter(book, renderer, layouts, parts, shape, context, variant,
                                        document_id, work)
                 if minimum_gutter(matter.count) != minimum_gutter(shape.pages):
-                    return matter.count
+                    return Written(matter.count)
+                assert book.print_pages is not None
+                found = book.print_pages.anchors
                 continue
             if running:
                 _receive(running, layouts)
@@ -152,7 +165,8 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
                  matter.back.stand_ins]
     join_parts([(file, names) for file, names in zip(files, stand_ins, strict=True) if file.exists()],
                path)
-    return matter.count
+    return Written(matter.count, set().union(matter.back.unresolved,
+                                             *(part.unresolved for part in parts)))
 
 
 def _gathering(book: Book, view: EditionView, renderer: PartRenderer, layouts: LayoutCache,
@@ -160,7 +174,8 @@ def _gathering(book: Book, view: EditionView, renderer: PartRenderer, layouts: L
     selected = [book.chapters[index] for index in chapters]
     html = renderer.html("pdf/main.html", chapters=text_chapters(view, selected))
     key = layouts.key(html, book.config.root)
-    return _Part(chapters, path, key, layouts.laid(key))
+    targets = frozenset(ref.target for ref in book.crossrefs if ref.page and ref.chapter in chapters)
+    return _Part(chapters, path, key, layouts.laid(key), targets=targets)
 
 
 def warm_up(renderer: PartRenderer) -> None:
@@ -200,24 +215,28 @@ def _start(part: _Part, book: Book, shape: Geometry, context: WriteContext, vari
     part.connection = parent
     part.laid_out = True
     if part.first_folio is not None:            # laid out again only because its folio moved
-        parent.send(part.first_folio)
+        parent.send((part.first_folio, part.shown))
 
 
-def _assign_folios(parts: list[_Part], layouts: LayoutCache) -> list[_Part]:
-    """Give each part whose predecessors are all laid out its first folio: to its process, or,
-    when it came from the cache, take its PDF at that folio from the cache. The parts from the
-    cache whose PDF at that folio is not there are returned: they are laid out again."""
+def _assign_folios(parts: list[_Part], layouts: LayoutCache,
+                   found: dict[str, str] | None) -> list[_Part]:
+    """Give each part whose predecessors are all laid out its first folio, and the folios its
+    page references name once the whole book is (`found`): to its process, or, when it came
+    from the cache, take its PDF at those folios from the cache. The parts from the cache whose
+    PDF at those folios is not there are returned: they are laid out again."""
     folio = 1
     again: list[_Part] = []
     for part in parts:
         if part.pages is None:
             break
-        if part.first_folio is None:
+        if part.first_folio is None and (found is not None or not part.targets):
             part.first_folio = folio
+            part.shown = {target: found[target] for target in sorted(part.targets)
+                          if found is not None and target in found}
             if part.connection is not None:
-                part.connection.send(folio)
+                part.connection.send((folio, part.shown))
             elif not part.laid_out:
-                data = layouts.written(part.key, folio)
+                data = layouts.written(part.key, folio, repr(part.shown))
                 if data is None:
                     again.append(part)
                 else:
@@ -239,10 +258,11 @@ def _receive(running: list[_Part], layouts: LayoutCache) -> None:
             part.laid = Laid(value)
         elif kind == "written":
             assert part.laid is not None and part.first_folio is not None
-            part.laid.stand_ins = value
+            part.laid.stand_ins, part.unresolved = value
             part.written = True
             layouts.keep_laid(part.key, part.laid)
-            layouts.keep_written(part.key, part.first_folio, part.path)
+            if not part.unresolved:             # what the cache serves is set right
+                layouts.keep_written(part.key, part.first_folio, part.path, repr(part.shown))
             _stop(part)
             running.remove(part)
 
@@ -328,14 +348,15 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         document = renderer.render("pdf/main.html", chapters=text_chapters(view, selected))
         connection.send(("laid out", read_pages(document)))
         laid_out = time.perf_counter()
-        first_folio = connection.recv()
+        first_folio, shown = connection.recv()
         waited = time.perf_counter()
         if first_folio != 1:        # laid out from folio 1: right for the first part only
             retype_folios(document, first_folio)
+        unresolved = retype_page_refs(document.pages, shown)
         grafted = time.perf_counter()
         stand_ins = _write(document, renderer.render("pdf/pad.html"), path, shape, variant,
                            document_id)
-        connection.send(("written", stand_ins))
+        connection.send(("written", (stand_ins, unresolved)))
         log.debug("%s: %d pages laid out in %.1f s, waited %.1f s, folios %.1f s, written in %.1f s",
                   path.name, len(document.pages), laid_out - started, waited - laid_out,
                   grafted - waited, time.perf_counter() - grafted)
@@ -348,58 +369,6 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         if renderer is not None:
             renderer.release()
         connection.close()
-
-
-def retype_folios(document: Document, first_folio: int) -> None:
-    """Give the pages of a part laid out from folio 1 the folios they have in the book.
-
-    Only the page-number box changes, and only its text: the number is shaped again with the
-    box's own style and centred where the old one was, exactly as WeasyPrint would have set it
-    (tests/test_pdf_parts.py compares every page with the one-document layout)."""
-    for index, page in enumerate(document.pages):
-        margin = next((box for box in page._page_box.children
-                       if getattr(box, "at_keyword", None) == "@bottom-center"), None)
-        texts = list(_text_boxes(margin)) if margin is not None else []
-        if not texts:
-            continue                    # a page without a folio: an opening or a blank page
-        (old,) = texts
-        if old.text != str(index + 1):
-            raise ValueError(f"page {index + 1} of a part has the folio {old.text!r}: the print "
-                             "style no longer numbers the text 1, 2, 3...")
-        _replace(margin, old, _retyped(old, str(first_folio + index)))
-
-
-class _LineContext:
-    """What WeasyPrint's line breaking needs of a layout context for a short number."""
-
-    dictionaries: dict[object, object] = {}
-
-
-def _retyped(old: TextBox, text: str) -> TextBox:
-    layout, _, _, width, _, _ = split_first_line(
-        text, old.style, _LineContext(), None, old.justification_spacing)
-    new = old.copy_with_text(text)      # same font and size: same height and baseline
-    new.pango_layout, new.width = layout, width
-    new.position_x = old.position_x + (old.width - width) / 2       # centred as before
-    return new
-
-
-def _text_boxes(box: Any) -> Iterator[TextBox]:
-    if isinstance(box, TextBox):
-        yield box
-    for child in getattr(box, "children", ()):
-        yield from _text_boxes(child)
-
-
-def _replace(box: Any, old: TextBox, new: TextBox) -> None:
-    children = getattr(box, "children", None)
-    if children is None:
-        return
-    if any(child is old for child in children):
-        box.children = [new if child is old else child for child in children]
-        return
-    for child in children:
-        _replace(child, old, new)
 
 
 def keep_links_to_other_parts(pages: list[Page]) -> set[str]:
