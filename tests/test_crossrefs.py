@@ -39,7 +39,8 @@ def _book(root: Path, numbering: str) -> Path:
     (root / "02-two.md").write_text(
         "# The Terror {#sec-terror}\n\n" + FILLER +
         "![The second map](images/map.png){#fig-second}\n\n"
-        "Back to @fig-map and on to @fig-second; the wages again in table [-@tbl-wages].\n",
+        "Back to @fig-map and on to @fig-second; the wages again in table [-@tbl-wages].[^back]\n\n"
+        "[^back]: The wages stand on @page-tbl-wages, after @fig-second.\n",
         encoding="utf-8")
     return root
 
@@ -90,6 +91,10 @@ def test_the_print_edition_prints_labels_numbers_and_the_real_page(editions: Pat
     opening = next(label for label, words in pages if words.startswith("The Terror")
                    or " The Terror " in f" {words[:40]} ")
     assert printed.group(1) == opening and opening.isdigit() and int(opening) > 1
+    # A page reference in a note (set in the back matter): the page where the table stands.
+    in_note = re.search(r"The wages stand on p\. (\w+), after Figure 2\.1\.", text)
+    assert in_note is not None and in_note.group(1) == next(
+        label for label, words in pages if "Daily wages in roubles" in words)
 
 
 def _links(html: str) -> list[tuple[str, str, str]]:
@@ -115,3 +120,38 @@ def test_the_screen_editions_link_every_reference_with_the_same_words(editions: 
                                 ("crossref", "01-one.xhtml#tbl-wages", "1.1")]
     assert 'id="fig-map"' in epub_one and 'id="tbl-wages"' in epub_one     # the targets exist
     assert '<span class="caption-label">Figure 1.1.</span> The districts' in epub_one
+
+
+@pytest.mark.parametrize("jobs", [1, 2], ids=["one-process", "in-parts"])
+def test_a_guess_with_another_count_of_figures_is_laid_out_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    """The first layout prints a guess; a guess of three figures for a page of one cannot be
+    set again in its box (it is wider), so the book is laid out again printing the page found,
+    whether it is laid out in one process or in parts."""
+    from bookbuild.writers.pdf import layout
+
+    manuscript = _book(tmp_path / "book", "book")
+    monkeypatch.setattr(layout, "guess_folios", lambda book: {"sec-terror": "100"})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    monkeypatch.setenv("BOOKBUILD_CACHE", str(tmp_path / "cache"))
+    result = build(manuscript, tmp_path / "out", ["pdf"], Progress(quiet=True), jobs=jobs)
+    assert not result.errors and not result.rejected
+    pages = _pdf_pages(tmp_path / "out" / "cross-references.pdf")
+    text = " ".join(words for _, words in pages)
+    printed = re.search(r"told in The Terror, on p\. (\w+)\.", text)
+    opening = next(label for label, words in pages if " The Terror " in f" {words[:40]} ")
+    assert printed is not None and printed.group(1) == opening != "100"
+
+
+def test_verify_reads_the_pages_that_page_references_print_from_the_print_edition(
+        editions: Path) -> None:
+    """A note's cross-references are verified as the words they print in every edition; the
+    page of a page reference as the print edition placed its target (`bookbuild verify` in
+    another process than the build reads it from the PDF's destinations)."""
+    from bookbuild.verify import verify
+    book = load(editions.parent / "book", Progress(quiet=True))
+    assert book.print_pages is None
+    report = verify(book, editions)
+    assert report.passed, [f.to_text() for f in report.findings]
+    table_page = book.print_pages.anchors["tbl-wages"] if book.print_pages else None
+    assert book.note_texts == [f"The wages stand on p. {table_page}, after Figure 2.1."]

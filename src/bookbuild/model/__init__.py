@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from bookbuild.ast import Node, iter_text
@@ -88,6 +87,7 @@ class Anchor:
     place: Place
     explicit: bool              # written as {#id} in the manuscript, not generated
     kind: str = ""              # the node it is on: "Figure", "Table", "Header", "Span"...
+    note: int | None = None     # the sequence number of the note it stands in, if any
 
 
 # Cross-reference prefixes (Quarto's): the kind of element each names.
@@ -108,6 +108,7 @@ class IndexMark:
     chapter: int
     place: Place
     closed: bool = True         # a range whose fenced div has its closing fence
+    note: int | None = None     # the sequence number of the note it stands in, if any
 
     @property
     def term(self) -> str:
@@ -198,13 +199,51 @@ class Book:
     crossrefs: list[CrossRef] = field(default_factory=list)
     labels: dict[str, Label] = field(default_factory=dict)    # by id: numbered figures...
     index_marks: list[IndexMark] = field(default_factory=list)
+    _note_texts: tuple[PrintPages | None, list[str]] | None = field(default=None, repr=False,
+                                                                   compare=False)
 
-    @cached_property
+    @property
     def note_texts(self) -> list[str]:
         """Each note's text as its reader sees it, in the order of `notes` (an image shows a
-        picture, not its description): what every edition is verified against."""
-        return [re.sub(r"\s+", " ", "".join(iter_text(note.blocks, _NOTE_TEXT_SKIP))).strip()
-                for note in self.notes]
+        picture, not its description; a cross-reference its words, a page reference the print
+        page once the print edition is laid out): what every edition is verified against."""
+        memo = self._note_texts
+        if memo is None or memo[0] is not self.print_pages:
+            memo = self._note_texts = (self.print_pages, [
+                re.sub(r"\s+", " ", "".join(iter_text(self._crossrefs_as_words(note.blocks),
+                                                       _NOTE_TEXT_SKIP))).strip()
+                for note in self.notes])
+        return memo[1]
+
+    def crossref_text(self, key: str, form: str) -> str:
+        """What a screen edition prints for `@key` (`form` "label" or "number"): "Figure 3",
+        "3", a section's title, or "p. 142" from the print edition's page map when it is known,
+        else the target's label or "this passage" (`render.crossrefs`)."""
+        if key.startswith(PAGE_PREFIX):
+            target = key[len(PAGE_PREFIX):]
+            folio = self.print_pages.anchors.get(target) if self.print_pages is not None else None
+            if folio is not None:
+                return f"p.\u00a0{folio}"
+            label = self.labels.get(target)
+            return label.text if label is not None else "this passage"
+        label = self.labels.get(key)
+        if label is None:
+            return "@" + key                    # a draft written despite `unknown-crossref`
+        return label.number if form == "number" and label.number else label.text
+
+    def _crossrefs_as_words(self, value: object) -> object:
+        """`value` with each cross-reference span replaced by the words it prints."""
+        if isinstance(value, list):
+            return [self._crossrefs_as_words(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        if value.get("t") == "Span" and "crossref" in value["c"][0][1]:
+            settings = dict(value["c"][0][2])
+            return {"t": "Str", "c": self.crossref_text(settings.get("target", ""),
+                                                        settings.get("form", "label"))}
+        if "c" not in value:
+            return value
+        return {**value, "c": self._crossrefs_as_words(value["c"])}
 
     def chapter_of_anchor(self, anchor_id: str) -> Chapter | None:
         anchor = self.anchors.get(anchor_id)

@@ -76,6 +76,7 @@ class _Placed:
     chapter: int
     id_uses: list[IdUse]
     links: list[LinkNode]
+    note_offset: int = 0        # the notes placed before this chapter's
 
 
 class _BookBuilder:
@@ -116,10 +117,10 @@ class _BookBuilder:
             for c in reading.citations)
         self.images.extend(self._image(index, image.src, image.place, image.alt)
                            for image in reading.images)
-        self.placed.append(_Placed(index, reading.id_uses, reading.links))
+        self.placed.append(_Placed(index, reading.id_uses, reading.links, offset))
         self.crossrefs.extend(CrossRef(c.target, c.form, index, c.place) for c in reading.crossrefs)
         for mark in reading.index_marks:
-            self._index_mark(index, mark)
+            self._index_mark(index, mark, offset)
         self.diagnostics.extend(reading.diagnostics)
         return chapter
 
@@ -167,14 +168,16 @@ class _BookBuilder:
         Returns, per chapter, the generated ids that had to change (old -> new), so links
         written against pandoc's per-file ids can follow them.
         """
-        uses = [(placed.chapter, use) for placed in self.placed for use in placed.id_uses]
+        uses = [(placed, use) for placed in self.placed for use in placed.id_uses]
         self.explicit_ids = explicit = {use.id for _, use in uses if use.explicit}
         renames: list[dict[str, str]] = [{} for _ in range(chapter_count)]
-        for chapter, use in uses:
+        for placed, use in uses:
+            chapter = placed.chapter
+            note = None if use.note is None else placed.note_offset + use.note
             taken = use.id in self.anchors or is_reserved_id(use.id)
             if use.explicit:
                 new_id = self._unique(use.id) if taken else use.id
-                anchor = Anchor(new_id, chapter, use.place, True, use.kind)
+                anchor = Anchor(new_id, chapter, use.place, True, use.kind, note)
                 first = self.anchors.get(use.id)
                 if first is not None and first.explicit:
                     self.id_clashes.append((first, Anchor(use.id, chapter, use.place, True)))
@@ -182,7 +185,7 @@ class _BookBuilder:
                     self.reserved_ids.append(Anchor(use.id, chapter, use.place, True))
             else:
                 new_id = self._unique(use.id) if taken or use.id in explicit else use.id
-                anchor = Anchor(new_id, chapter, use.place, False, use.kind)
+                anchor = Anchor(new_id, chapter, use.place, False, use.kind, note)
                 if new_id != use.id:
                     renames[chapter].setdefault(use.id, new_id)
             use.attr[0] = new_id
@@ -224,21 +227,23 @@ class _BookBuilder:
 
     # -- index marks -----------------------------------------------------------------------------
 
-    def _index_mark(self, chapter: int, mark: LocalIndexMark) -> None:
+    def _index_mark(self, chapter: int, mark: LocalIndexMark, note_offset: int) -> None:
         """Give the mark its anchor (and a range its end's), numbered through the book."""
         number = len(self.index_marks) + 1
+        note = None if mark.note is None else note_offset + mark.note
         mark_id = mark.own_id or f"index-{number}"
         mark.node["c"][0][0] = mark_id
         end_id = None
         if mark.end is not None:
             end_id = f"index-{number}-end"
             mark.end["c"][0][0] = end_id
-            self.index_anchors.append(Anchor(end_id, chapter, mark.place, False, "Span"))
+            self.index_anchors.append(Anchor(end_id, chapter, mark.place, False, "Span", note))
         if not mark.own_id:
-            self.index_anchors.append(Anchor(mark_id, chapter, mark.place, False, mark.node["t"]))
+            self.index_anchors.append(Anchor(mark_id, chapter, mark.place, False, mark.node["t"],
+                                             note))
         levels = tuple(level.strip() for level in mark.term.split("!"))
         self.index_marks.append(IndexMark(mark_id, end_id, levels, mark.sort, mark.see,
-                                          mark.see_also, chapter, mark.place, mark.closed))
+                                          mark.see_also, chapter, mark.place, mark.closed, note))
 
     # -- cross-references ------------------------------------------------------------------------
 

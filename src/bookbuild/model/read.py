@@ -32,6 +32,7 @@ class IdUse:
     explicit: bool
     kind: str = ""              # the node's type: "Figure", "Table", "Header", "Span"...
     node: Node | None = None    # the node (a heading's title is its cross-reference text)
+    note: int | None = None     # local number of the note it stands in, if any
 
 
 @dataclass
@@ -70,6 +71,7 @@ class LocalIndexMark:
     end: Node | None = None     # a range: the empty Span at its end, which gets the end's id
     own_id: str = ""            # the id the author gave it, if any
     closed: bool = True         # a range: its fenced div has its closing fence
+    note: int | None = None     # local number of the note it stands in, if any
 
 
 @dataclass
@@ -266,7 +268,7 @@ class _ChapterReader:
         explicit = anchor_id in self.explicit_ids
         line = where.locator.line_of("#" + anchor_id) if explicit else where.place.line
         self._found.id_uses.append(IdUse(anchor_id, Place(self.source.name, line), attr, explicit,
-                                         node["t"], node))
+                                         node["t"], node, where.note))
 
     def _crossref(self, span: Node, where: _Where) -> None:
         settings = dict(span["c"][0][2])
@@ -277,7 +279,7 @@ class _ChapterReader:
     def _index_mark(self, node: Node, where: _Where) -> None:
         attr, content = node["c"]
         settings = dict(attr[2])
-        term = settings.get("term") or stringify(content if node["t"] == "Span" else [])
+        term = settings.get("term") or _marked_words(content if node["t"] == "Span" else [])
         line = where.place.line
         for name in ("term", "see", "see-also"):
             if name in settings:
@@ -296,7 +298,7 @@ class _ChapterReader:
         self._found.index_marks.append(LocalIndexMark(
             " ".join(term.split()), settings.get("sort"), settings.get("see"),
             settings.get("see-also"), Place(self.source.name, line), node, end, str(attr[0]),
-            closed))
+            closed, where.note))
 
     def _link(self, link: Node, where: _Where) -> None:
         url = link["c"][2][0]
@@ -333,3 +335,9 @@ def is_internal(url: str) -> bool:
         return True
     parts = urlsplit(url)
     return not parts.scheme and not parts.netloc and parts.path.endswith((".md", ".markdown"))
+
+
+def _marked_words(inlines: list[Node]) -> str:
+    """The words a span marks for the index, its italics kept as `*...*` (`index.terms`)."""
+    return "".join(f"*{stringify(node['c'])}*" if node["t"] == "Emph" else stringify([node])
+                   for node in inlines)

@@ -17,8 +17,9 @@ from pathlib import Path
 from bookbuild.ast import iter_nodes
 from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.editions import READER_PDF, VERIFIED, VERIFIED_IF_PRESENT
-from bookbuild.index import build_index
+from bookbuild.index import build_index, plain
 from bookbuild.model import Book, Note
+from bookbuild.verify.index import pdf_page_map
 from bookbuild.verify.readers import Edition, ReadNote, read_epub, read_html, read_pdf
 from bookbuild.verify.structure import Problem
 from bookbuild.verify.tagged import check_reader_pdf
@@ -84,6 +85,9 @@ def verify(book: Book, out: Path, names: tuple[str, ...] | None = None) -> Repor
     the reader PDF if it is there."""
     report = Report(notes=len(book.notes))
     paths = edition_paths(book, out)
+    if book.print_pages is None and any(ref.page for ref in book.crossrefs) and paths["PDF"].exists():
+        # Page references print the print edition's pages: read where it put their targets.
+        book.print_pages = pdf_page_map(paths["PDF"])
     if names is None:
         names = EDITIONS + tuple(name for name in OPTIONAL if paths[name].exists())
     for name, path in paths.items():
@@ -208,7 +212,7 @@ def _compare_indexes(report: Report, book: Book) -> None:
     locators read the same; the PDF's numbers are the pages they lead to."""
     if not book.index_marks:
         return
-    expected = [(entry.level, entry.term) for top in build_index(book) for entry in top.walk()]
+    expected = [(entry.level, plain(entry.term)) for top in build_index(book) for entry in top.walk()]
     place = book.index_marks[0].place
     screens: dict[str, list[tuple[str, ...]]] = {}
     for edition in report.editions:

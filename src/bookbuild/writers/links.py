@@ -35,6 +35,9 @@ class PageLinks:
         chapter = self.book.chapter_of_anchor(anchor_id)
         if chapter is None:
             return None
+        note = self.book.anchors[anchor_id].note
+        if note is not None:                    # on the notes' page, wherever notes go
+            return f"{self.note(note).split('#')[0]}#{anchor_id}"
         if anchor_id == chapter.id:
             return self.page(chapter.page)
         return f"{self.page(chapter.page)}#{anchor_id}"
