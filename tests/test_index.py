@@ -8,9 +8,11 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pytest
+from pypdf.generic import NameObject, TextStringObject
 
 from bookbuild.index import build_index, page_range
 from bookbuild.pipeline import build, load
@@ -94,7 +96,9 @@ def _indexed_book(root: Path) -> Path:
     (root / "02-two.md").write_text(
         "# Two\n\n[she]{.index term=\"Kollontai, Alexandra!and the Workers' Opposition\"} "
         "spoke again; []{.index term=\"Cheka\" see=\"Terror, Great\"}"
-        "[]{.index term=\"Zinoviev, Grigory\" see-also=\"Kollontai, Alexandra\"}\n", encoding="utf-8")
+        "[]{.index term=\"Zinoviev, Grigory\" see-also=\"Kollontai, Alexandra\"}\n\n"
+        "Then [*Capital*]{.index term=\"*Capital* (Marx)\"} was read aloud.[^lenin]\n\n"
+        "[^lenin]: [Lenin]{.index term=\"Lenin, V. I.\"} had read it in Samara.\n", encoding="utf-8")
     return root
 
 
@@ -123,9 +127,12 @@ def test_the_print_index_names_the_pages_where_the_marks_stand(indexed: Path) ->
     index = next(text for _, text in pages if text.startswith("Index "))
     began, ended = _page_of(pages, "The purges began."), _page_of(pages, "They ended.")
     assert began != ended                                    # the range crosses pages
-    expected = (f"Cheka. See Terror, Great "
+    # A title in italics sorts by its words; a mark in a note names the note's page and number.
+    expected = (f"Capital (Marx), {_page_of(pages, 'Capital was read aloud')} "
+                f"Cheka. See Terror, Great "
                 f"Kollontai, Alexandra, {_page_of(pages, 'Kollontai spoke first')} "
                 f"and the Workers’ Opposition, {_page_of(pages, 'she spoke again')} "
+                f"Lenin, V. I., {_page_of(pages, 'had read it in Samara')}n1 "
                 f"Terror, Great, {page_range(began, ended)} "
                 f"Zinoviev, Grigory, {_page_of(pages, 'Zinoviev answered her')}, "
                 f"{_page_of(pages, 'she spoke again')}. See also Kollontai, Alexandra")
@@ -139,17 +146,24 @@ def test_the_screen_indexes_are_the_same_entries_linked_to_the_marks(indexed: Pa
     html = (indexed / "html" / "book-index.html").read_text(encoding="utf-8")
     assert 'epub:type="index"' in document and 'epub:type="index-entry"' in document
     assert 'epub:type="index"' in nav and 'href="book-index.xhtml"' in nav     # a landmark
-    terms = re.findall(r'<span class="index-term"[^>]*>([^<]+)</span>', document)
-    assert terms == ["Cheka", "Kollontai, Alexandra", "and the Workers’ Opposition",
-                     "Terror, Great", "Zinoviev, Grigory"]
-    assert re.findall(r'<span class="index-term"[^>]*>([^<]+)</span>', html) == terms
-    locators = re.findall(r'<a class="index-locator" href="([^"#]+)#([^"]+)"', document)
-    # An empty mark (Zinoviev's see-also, in chapter two) marks its place too.
-    assert [page for page, _ in locators] == ["01-one.xhtml", "02-two.xhtml", "01-one.xhtml",
-                                              "01-one.xhtml", "02-two.xhtml"]
+    terms = re.findall(r'<span class="index-term"[^>]*>(.+?)</span>', document)
+    assert terms == ["<i>Capital</i> (Marx)", "Cheka", "Kollontai, Alexandra",
+                     "and the Workers’ Opposition", "Lenin, V. I.", "Terror, Great",
+                     "Zinoviev, Grigory"]
+    assert re.findall(r'<span class="index-term"[^>]*>(.+?)</span>', html) == terms
+    locators = re.findall(r'<a class="index-locator" href="([^"#]+)#([^"]+)"[^>]*>([^<]+)</a>',
+                          document)
+    # An empty mark (Zinoviev's see-also, in chapter two) marks its place too; a mark in a
+    # note leads to the note, on the notes' page, and names its page and number ("9n1").
+    assert [page for page, _, _ in locators] == ["02-two.xhtml", "01-one.xhtml", "02-two.xhtml",
+                                                 "notes.xhtml", "01-one.xhtml", "01-one.xhtml",
+                                                 "02-two.xhtml"]
+    assert re.fullmatch(r"\d+n1", locators[3][2])
     with zipfile.ZipFile(indexed / "indexed-book.epub") as epub:
-        for page, anchor in locators:
+        for page, anchor, _ in locators:
             assert f'id="{anchor}"' in epub.read(f"EPUB/{page}").decode()
+    for page, anchor in re.findall(r'<a class="index-locator" href="([^"#]+)#([^"]+)"', html):
+        assert f'id="{anchor}"' in (indexed / "html" / page).read_text(encoding="utf-8")
 
 
 def test_verify_proves_the_indexes_agree_and_finds_a_planted_difference(
@@ -159,7 +173,7 @@ def test_verify_proves_the_indexes_agree_and_finds_a_planted_difference(
     book = load(indexed.parent / "book", Progress(quiet=True))
     assert verify(book, indexed).passed
     links, faults = misplaced_pdf_locators(indexed / "indexed-book.pdf")
-    assert links == 5 and faults == []          # every locator leads to the page it names
+    assert links == 7 and faults == []          # every locator leads to the page it names
     planted = tmp_path / "out"
     shutil.copytree(indexed, planted)
     page = planted / "html" / "book-index.html"
@@ -167,8 +181,99 @@ def test_verify_proves_the_indexes_agree_and_finds_a_planted_difference(
                     encoding="utf-8")
     report = verify(book, planted)
     assert [(f.code, f.message) for f in report.findings if f.is_error] == [
-        ("index-differs", "the HTML edition's index differs from entry 5: “Zinovyev, Grigory” "
+        ("index-differs", "the HTML edition's index differs from entry 7: “Zinovyev, Grigory” "
                           "instead of “Zinoviev, Grigory”; rebuild it")]
+
+
+def _boundary_book(root: Path, marks: dict[str, str]) -> Path:
+    """A chapter of numbered words (each is found on exactly one page), `marks` mapping a word
+    to the index term that marks it."""
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "book.yaml").write_text("title: Boundaries\nauthor: A. Writer\nlang: en-GB\n",
+                                    encoding="utf-8")
+    words = [f"word{n:04d}" for n in range(1, 1201)]
+    words = [f"[{w}]{{.index term=\"{marks[w]}\"}}" if w in marks else w for w in words]
+    paragraphs = [" ".join(words[i:i + 120]) + "." for i in range(0, len(words), 120)]
+    (root / "01-one.md").write_text("# One\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    return root
+
+
+def _word_pages(pdf: Path) -> dict[str, str]:
+    reader = pypdf.PdfReader(str(pdf))
+    return {word: label for label, page in zip(reader.page_labels, reader.pages, strict=True)
+            for word in re.findall(r"word\d{4}", page.extract_text())}
+
+
+def test_a_locator_on_a_page_boundary_names_the_page_its_word_is_on(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last word of a page and the first word of the next, each marked: each locator
+    names its own word's page, not its neighbour's."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setenv("BOOKBUILD_CACHE", str(tmp_path / "cache"))
+    plain = build(_boundary_book(tmp_path / "plain", {}), tmp_path / "plain-out", ["pdf"],
+                  Progress(quiet=True))
+    assert not plain.errors
+    pages = _word_pages(tmp_path / "plain-out" / "boundaries.pdf")
+    assert len(pages) == 1200                          # every word read, once
+    order = sorted(pages)
+    last, first = next((a, b) for a, b in zip(order, order[1:], strict=False) if pages[a] != pages[b])
+    marked = build(_boundary_book(tmp_path / "marked", {last: "boundary!before the turn",
+                                                        first: "boundary!after the turn"}),
+                   tmp_path / "marked-out", ["pdf"], Progress(quiet=True))
+    assert not marked.errors
+    assert _word_pages(tmp_path / "marked-out" / "boundaries.pdf") == pages    # marks move nothing
+    reader = pypdf.PdfReader(str(tmp_path / "marked-out" / "boundaries.pdf"))
+    index = next(text for page in reader.pages
+                 if (text := " ".join(page.extract_text().split())).startswith("Index"))
+    assert f"boundary after the turn, {pages[first]} before the turn, {pages[last]}" in index
+    assert int(pages[first]) == int(pages[last]) + 1
+
+
+def test_verify_finds_a_pdf_locator_that_leads_to_another_page(indexed: Path, tmp_path: Path) -> None:
+    """Two locator links of the printed index swapped, as a faulty join could: the numbers
+    printed no longer name the pages the links lead to, and verify says which."""
+    from bookbuild.verify import verify
+    from bookbuild.verify.index import misplaced_pdf_locators, pdf_links
+    planted = tmp_path / "out"
+    shutil.copytree(indexed, planted)
+    reader = pypdf.PdfReader(str(planted / "indexed-book.pdf"))
+    writer = pypdf.PdfWriter(clone_from=reader)
+    page = next(page for page in writer.pages
+                if sum(name.startswith("index-") for name, _ in pdf_links(page)) >= 2)
+    links = [annotation.get_object() for annotation in page["/Annots"]
+             if str(_destination(annotation.get_object())).startswith("index-")]
+    first, second = next((a, b) for a in links for b in links
+                         if _page_named(reader, a) != _page_named(reader, b))
+    one, two = _destination(first), _destination(second)
+    _point(first, two)
+    _point(second, one)
+    with (planted / "indexed-book.pdf").open("wb") as out:
+        writer.write(out)
+    count, faults = misplaced_pdf_locators(planted / "indexed-book.pdf")
+    assert count == 7 and len(faults) == 2, faults
+    book = load(indexed.parent / "book", Progress(quiet=True))
+    report = verify(book, planted)
+    assert [f.code for f in report.findings if f.is_error] == ["index-page", "index-page"]
+    assert all("leads to page" in f.message for f in report.findings if f.is_error)
+
+
+def _destination(annotation: Any) -> str:
+    action = annotation.get("/A")
+    dest = annotation.get("/Dest") if action is None else action.get_object().get("/D")
+    return dest.decode() if isinstance(dest, bytes) else str(dest)
+
+
+def _point(annotation: Any, name: str) -> None:
+    action = annotation.get("/A")
+    if action is None:
+        annotation[NameObject("/Dest")] = TextStringObject(name)
+    else:
+        action.get_object()[NameObject("/D")] = TextStringObject(name)
+
+
+def _page_named(reader: pypdf.PdfReader, annotation: Any) -> int | None:
+    dest = reader.named_destinations.get(_destination(annotation))
+    return reader.get_destination_page_number(dest) if dest is not None else None
 
 
 def test_the_web_search_finds_index_entries_with_their_headings(indexed: Path) -> None:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from bookbuild.diagnostics import Place
 from bookbuild.index.collation import Collator, collator
+from bookbuild.index.terms import plain
 from bookbuild.model import Book, IndexMark
 from bookbuild.parse.typography import smarten
 
@@ -27,12 +28,13 @@ class Locator:
     end_id: str | None          # the range's end anchor
     chapter: int
     place: Place
+    note: int | None = None     # the note it stands in (its sequence number), if any
 
 
 @dataclass
 class Entry:
-    term: str                   # as printed (the book's typography applied)
-    sort: str                   # what it sorts by: `sort="..."`, else the term
+    term: str                   # as printed (the book's typography applied; titles in *...*)
+    sort: str                   # what it sorts by: `sort="..."`, else the term's plain words
     level: int                  # 1 to 3
     locators: list[Locator] = field(default_factory=list)
     see: list[str] = field(default_factory=list)
@@ -63,18 +65,18 @@ def _add(roots: dict[str, Entry], mark: IndexMark, lang: str) -> None:
     for depth, term in enumerate(levels, start=1):
         entry = siblings.get(term)
         if entry is None:
-            entry = siblings[term] = Entry(term, term, depth)
+            entry = siblings[term] = Entry(term, plain(term), depth)
         siblings = entry.by_term
     assert entry is not None
     entry.places.append(mark.place)
-    if mark.sort and entry.sort == entry.term:
-        entry.sort = smarten(mark.sort, lang)
+    if mark.sort and entry.sort == plain(entry.term):
+        entry.sort = smarten(plain(mark.sort), lang)
     if mark.see:
         _once(entry.see, smarten(mark.see, lang))
     if mark.see_also:
         _once(entry.see_also, smarten(mark.see_also, lang))
     if not mark.see:                        # "see" is instead of a page (Chicago 16.15)
-        entry.locators.append(Locator(mark.id, mark.end_id, mark.chapter, mark.place))
+        entry.locators.append(Locator(mark.id, mark.end_id, mark.chapter, mark.place, mark.note))
 
 
 def _once(items: list[str], item: str) -> None:
@@ -85,4 +87,4 @@ def _once(items: list[str], item: str) -> None:
 def _sorted(entries: list[Entry], order: Collator) -> list[Entry]:
     for entry in entries:
         entry.children = _sorted(list(entry.by_term.values()), order)
-    return sorted(entries, key=lambda e: (order.key(e.sort), order.key(e.term)))
+    return sorted(entries, key=lambda e: (order.key(e.sort), order.key(plain(e.term))))

@@ -8,6 +8,7 @@ a page where the marked text stands.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,8 @@ from typing import Any
 import pypdfium2
 from lxml import etree
 from pypdf import PdfReader
+
+from bookbuild.model import PrintPages
 
 
 @dataclass(frozen=True)
@@ -64,11 +67,24 @@ def misplaced_pdf_locators(path: Path) -> tuple[int, list[str]]:
                 shown = " ".join(text.get_text_bounded(*rect).split())
                 target = targets.get(name)
                 folio = labels[target] if target is not None else "?"
-                if shown.split("\u2013")[0] != folio:
+                # "142", "142–45", or "142n5" (the page of note 5)
+                if re.sub(r"n\d+$", "", shown.split("\u2013")[0]) != folio:
                     faults.append(f"the locator “{shown}” on page {labels[index]} leads to page {folio}")
     finally:
         document.close()
     return count, faults
+
+
+def pdf_page_map(path: Path) -> PrintPages:
+    """Where the PDF at `path` put every id: the folio (page label) of its named destination."""
+    reader = PdfReader(str(path))
+    labels = list(reader.page_labels)
+    anchors: dict[str, str] = {}
+    for name, dest in reader.named_destinations.items():
+        page = reader.get_destination_page_number(dest)
+        if page is not None and 0 <= page < len(labels):
+            anchors[str(name)] = labels[page]
+    return PrintPages(folios=labels, anchors=anchors, breaks=[], blocks={})
 
 
 def pdf_links(page: Any) -> list[tuple[str, tuple[float, float, float, float]]]:
