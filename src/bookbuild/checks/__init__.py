@@ -25,6 +25,7 @@ from bookbuild.checks.index import check_index
 from bookbuild.checks.links import check_anchors, check_links
 from bookbuild.checks.markup import check_fences, check_raw_html
 from bookbuild.checks.references import check_bibliography, check_citations
+from bookbuild.delivery.manuscript import check_delivery
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book, Chapter
 from bookbuild.progress import Progress
@@ -44,6 +45,7 @@ CHECKS: tuple[Check, ...] = (
                             # image-without-alt
     check_fences,           # unclosed-fence
     check_raw_html,         # raw-html-unsafe, raw-html
+    check_delivery,         # delivery-trim, delivery-isbn, delivery-metadata, delivery-store-link
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
     check_glyphs,           # missing-glyph, font-invalid
     check_copyedit,         # doubled-word, spelling-variant, capitalisation-variant, quote-style,

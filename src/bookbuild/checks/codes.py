@@ -73,6 +73,13 @@ CODES: tuple[Code, ...] = (
     # fonts
     Code("missing-glyph", ERROR, "a character that no font of the book has: it would print as an empty box"),
     Code("font-invalid", ERROR, "a fallback font that cannot be read or may not be embedded"),
+    # delivery: printers and stores
+    Code("delivery-trim", WARNING, "a trim size a printer the book is delivered to does not print"),
+    Code("delivery-isbn", WARNING, "no ISBN where a printer or store the book is delivered to needs one"),
+    Code("delivery-metadata", WARNING, "book.yaml lacks what a store the book is delivered to asks "
+         "for (the publisher)"),
+    Code("delivery-store-link", WARNING, "a link to a store that a store the book is delivered "
+         "to rejects books for"),
     # found while reading and parsing (reported by those stages)
     Code("missing-heading", ERROR, "a chapter that does not open with a level-1 heading"),
     Code("config-unknown-key", ERROR, "a book.yaml key bookbuild does not know (a typo loses a setting)"),
