@@ -9,7 +9,7 @@ names when they are imported.
 from __future__ import annotations
 
 # In the order they are written: the print edition first (its page numbers go into the others).
-EDITION_NAMES = ("pdf", "epub", "html", "proof", "reader-pdf")
+EDITION_NAMES = ("pdf", "epub", "html", "proof", "reader-pdf", "pdf-x1a", "cover", "cover-proof")
 DEFAULT_FORMATS = ["pdf", "epub", "html"]
 
 # What `verify` reads back unless told: the default editions, and the reader PDF when there is

@@ -47,6 +47,7 @@ class BookConfig:
     csl: Path = field(default_factory=default_csl)
     chapters: tuple[Path, ...] = ()
     cover_image: Path | None = None
+    cover_back_text: str | None = None          # Markdown, for the print cover's back
     slug: str = "book"
     isbn: dict[str, str] = field(default_factory=dict)
     note_numbering: str = "continuous"
@@ -217,6 +218,7 @@ class _Validator:
             "accepted-variants": "accepted_variants", "delivery": "delivery",
             "checks.quotation-min-words": "quotation_min_words",
             "bibliography-format": "bibliography_format", "fonts.fallback": "fallback_fonts",
+            "cover.back-text": "cover_back_text",
         }
         kwargs = {field_name: values[key] for key, field_name in optional.items() if key in values}
         settings = {f"checks.{key.name}" for key in CHECK_SETTINGS}

@@ -264,6 +264,10 @@ PDF = (
     Key("paper", choice(*PAPERS), "the paper, for the spine width: white (default) or cream"),
 )
 
+COVER = (
+    Key("back-text", text, "the back cover's text (Markdown): a blurb, a quotation, a biography"),
+)
+
 FONTS = (
     Key("fallback", paths, "font files (.ttf, .otf) in the manuscript folder for characters the "
         "book face lacks (Hebrew, Chinese...), tried in order after it"),
@@ -307,4 +311,5 @@ KEYS: tuple[Key, ...] = (
         section=check_keys),
     Key("pdf", lambda v: v, "print edition settings", section=PDF),
     Key("fonts", lambda v: v, "fonts besides the book face", section=FONTS),
+    Key("cover", lambda v: v, "the print cover wrap (bookbuild build --format cover)", section=COVER),
 )

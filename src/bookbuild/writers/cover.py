@@ -1,29 +1,19 @@
-"""Write stage: the cover, the manuscript's own image or one set from the title and author.
-
-A made cover is 1600 x 2560 pixels (the size retailers ask for), set in the book's own face (a
-character it lacks in the first of the book's fallback fonts that has it, as in every edition),
-and the same bytes every time for the same book.
+"""Write stage: the covers. The print cover wrap (`cover`, and `cover-proof` with its guides)
+is a writer of its own; the ebook's cover is the manuscript's image or the same design's front,
+rendered at 1600 x 2560 pixels (`bookbuild.cover`).
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
 
-from bookbuild.config import BookConfig
-from bookbuild.fontset import characters, fallbacks, style_fonts
+from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
-from bookbuild.resources import style_file
-
-WIDTH, HEIGHT = 1600, 2560
-MARGIN = 170
-PAPER = (91, 28, 25)            # oxblood
-INK = (243, 233, 210)           # cream
-RULE = (201, 162, 95)           # old gold
+from bookbuild.writers.base import WriteContext
 
 
 @dataclass(frozen=True)
@@ -36,6 +26,7 @@ class Cover:
 
 
 def book_cover(book: Book) -> Cover:
+    """The ebook's cover: the manuscript's image as it is, or the designed front."""
     path = book.config.cover_image
     if path is not None:
         data = path.read_bytes()
@@ -43,84 +34,36 @@ def book_cover(book: Book) -> Cover:
             width, height = image.size
         media_type = "image/png" if path.suffix.lower() == ".png" else "image/jpeg"
         return Cover(data, media_type, f"images/cover{path.suffix.lower()}", width, height)
-    return Cover(_made_cover(book), "image/png", "images/cover.png", WIDTH, HEIGHT)
+    from bookbuild.cover.write import EBOOK_PIXELS, ebook_cover_png
+    return Cover(ebook_cover_png(book.config, ""), "image/png", "images/cover.png", *EBOOK_PIXELS)
 
 
-@cache
-def _font(path: Path, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(path), size)
+class CoverWriter:
+    """The print cover wrap: back, spine and front on one sheet with its bleed, PDF/X-4, sized
+    from the interior's page count, the trim and the paper; `proof` adds the trim, folds, safe
+    zones and barcode box in magenta, for checking by eye."""
 
+    lays_out_pages = True       # a print edition: it runs beside the interior and after it
 
-Run = tuple[str, Path]          # text set in one font, and that font
+    def __init__(self, proof: bool = False) -> None:
+        self.proof = proof
+        self.name = "cover-proof" if proof else "cover"
+        self.description = ("the cover wrap with its trim, folds and safe zones drawn" if proof
+                            else "the print cover wrap (back, spine, front), PDF/X-4")
+        self._written: dict[Path, object] = {}
 
+    def target(self, book: Book, out: Path) -> Path:
+        return out / f"{book.config.slug}-{self.name}.pdf"
 
-def _runs(text: str, style: str, config: BookConfig) -> list[Run]:
-    """`text` cut where the font changes: the book face in `style`, else the first of the
-    style's symbols and book.yaml's fallbacks that has the character."""
-    face = style_file("fonts", f"GentiumBookPlus-{style}.ttf")
-    others = [p for p in style_fonts() if "Gentium" not in p.name] + [f.path for f in fallbacks(config)]
-    runs: list[Run] = []
-    for char in text:
-        path = face if char.isspace() or ord(char) in characters(face) else next(
-            (p for p in others if ord(char) in characters(p)), face)
-        if runs and runs[-1][1] == path:
-            runs[-1] = (runs[-1][0] + char, path)
-        else:
-            runs.append((char, path))
-    return runs
+    def write(self, book: Book, path: Path, context: WriteContext) -> None:
+        from bookbuild.cover.write import write_cover
+        self._written[path] = write_cover(book, path, context, self.proof)
 
-
-def _width(draw: ImageDraw.ImageDraw, runs: list[Run], size: int) -> float:
-    return sum(draw.textlength(text, font=_font(path, size)) for text, path in runs)
-
-
-def _lines(draw: ImageDraw.ImageDraw, text: str, style: str, size: int, width: int,
-           config: BookConfig) -> list[list[Run]]:
-    lines: list[str] = []
-    for word in text.split():
-        candidate = f"{lines[-1]} {word}" if lines else word
-        if lines and _width(draw, _runs(candidate, style, config), size) <= width:
-            lines[-1] = candidate
-        else:
-            lines.append(word)
-    return [_runs(line, style, config) for line in lines]
-
-
-def _block(draw: ImageDraw.ImageDraw, text: str, style: str, size: int, top: int,
-           config: BookConfig, max_lines: int = 99) -> int:
-    """Set `text` centred from `top`, shrinking the size until it fits; return the bottom."""
-    width = WIDTH - 2 * MARGIN
-    while True:
-        lines = _lines(draw, text, style, size, width, config)
-        if len(lines) <= max_lines or size <= 40:
-            break
-        size = int(size * 0.9)
-    leading = int(size * 1.18)
-    for i, runs in enumerate(lines):
-        x = (WIDTH - _width(draw, runs, size)) / 2
-        for run, path in runs:
-            font = _font(path, size)
-            draw.text((x, top + i * leading), run, font=font, fill=INK, anchor="la")
-            x += draw.textlength(run, font=font)
-    return top + len(lines) * leading
-
-
-def _made_cover(book: Book) -> bytes:
-    config = book.config
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((70, 70, WIDTH - 70, HEIGHT - 70), outline=RULE, width=6)
-    draw.line((WIDTH // 2 - 220, 330, WIDTH // 2 + 220, 330), fill=RULE, width=5)
-    bottom = _block(draw, config.title, "Bold", 170, 430, config, max_lines=4)
-    if config.subtitle:
-        bottom = _block(draw, config.subtitle, "Italic", 72, bottom + 90, config, max_lines=6)
-    draw.line((WIDTH // 2 - 220, bottom + 90, WIDTH // 2 + 220, bottom + 90), fill=RULE, width=5)
-    people = ", ".join(config.authors)
-    if people:
-        _block(draw, people, "Regular", 96, HEIGHT - 520, config, max_lines=2)
-    if config.translators:
-        _block(draw, "Translated by " + ", ".join(config.translators), "Italic", 56, HEIGHT - 330,
-               config, max_lines=2)
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+    def verify(self, book: Book, path: Path) -> list[Diagnostic]:
+        """The wrap read back: sheet and boxes, PDF/X, fonts, safe zones, the barcode decoded."""
+        from bookbuild.cover.geometry import CoverGeometry
+        from bookbuild.cover.readback import read_back_cover
+        from bookbuild.cover.write import print_isbn
+        shape = self._written.get(path)
+        assert isinstance(shape, CoverGeometry)
+        return read_back_cover(path, shape, print_isbn(book.config))

@@ -28,6 +28,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 
+from bookbuild.writers.pdf.flatten import flatten
 from bookbuild.writers.pdf.geometry import Geometry
 from bookbuild.writers.pdf.tagging import Structure
 from bookbuild.writers.pdf.tree import finish_tree
@@ -38,12 +39,13 @@ SRGB = "sRGB IEC61966-2.1"
 
 
 def finisher(shape: Geometry, crop_marks: bool, document_id: str,
-             folios: list[str] | None = None,
-             structure: Structure | None = None) -> Callable[[Any, pydyf.PDF], None]:
+             folios: list[str] | None = None, structure: Structure | None = None,
+             flat: bool = False) -> Callable[[Any, pydyf.PDF], None]:
     """`document_id` replaces the random XMP document ID, so that builds are reproducible;
     `folios`, the folio of each page ("" where none is printed), give the page labels of a
     whole book (a part of one written for `join` has none). `structure`, for the reader PDF
-    (tagged and in sRGB), is what `tagging.tagged_for_readers` recorded as WeasyPrint wrote."""
+    (tagged and in sRGB), is what `tagging.tagged_for_readers` recorded as WeasyPrint wrote.
+    `flat`: PDF/X-1a, every image in CMYK and nothing transparent (`flatten`)."""
     def finish(document: Any, pdf: pydyf.PDF) -> None:
         for obj in pdf.objects:
             if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
@@ -60,6 +62,8 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str,
                 _crop_marks(pdf, page, shape.bleed, shape.slug)
         if folios:
             _page_labels(pdf, folios)
+        if flat:
+            flatten(pdf)
         if structure is None:
             _tag_rgb_images(pdf, None)
             _embed_profile_files(document, pdf)
@@ -70,6 +74,21 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str,
         _tag_rgb_images(pdf, srgb)
         _srgb_intent(pdf, srgb)
         finish_tree(pdf, structure)
+    return finish
+
+
+def cover_finisher(document_id: str) -> Callable[[Any, pydyf.PDF], None]:
+    """The cover wrap's last touches: the document ID, and the interior's output intent and
+    CMYK profile (its file's bytes), so that the wrap and the pages print to one condition. Its
+    page boxes are WeasyPrint's: the TrimBox the wrap, the BleedBox and MediaBox the sheet."""
+    def finish(document: Any, pdf: pydyf.PDF) -> None:
+        for obj in pdf.objects:
+            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{document_id}".encode(), part)
+                              for part in obj.stream]
+        _tag_rgb_images(pdf, None)
+        _embed_profile_files(document, pdf)
+        _cmyk_intent(pdf)
     return finish
 
 
