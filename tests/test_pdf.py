@@ -15,9 +15,11 @@ from lxml import etree
 from pypdf import PdfReader
 
 from bookbuild.config import load_config
+from bookbuild.pipeline import load
 from bookbuild.preflight import Report as PreflightReport
 from bookbuild.preflight import preflight
 from bookbuild.printspec import binding_allowance
+from bookbuild.progress import Progress
 from conftest import MANUSCRIPT, bookbuild
 from readers import epub_documents, norm
 from test_cli import write_book
@@ -256,15 +258,21 @@ def test_preflight_catches_what_printers_reject(tmp_path: Path) -> None:
     path = tmp_path / "bad.pdf"
     HTML(string="<p style='font: 6pt DejaVu Sans; color: rgb(200,0,0)'>Tiny</p>").write_pdf(str(path))
     config, _ = load_config(MANUSCRIPT)
-    codes = {f.code for f in preflight(path, config).findings}
+    report = preflight(path, config)
+    codes = {f.code for f in report.findings}
     assert {"pdf-trim", "pdf-not-pdfx", "pdf-small-text", "pdf-foreign-font", "pdf-rgb-colour",
             "pdf-odd-pages"} <= codes
+    assert report.min_text == pytest.approx(6, abs=0.05)
     # A page count is a print-on-demand printer's rule: held only to a book delivered there.
-    assert "pdf-few-pages" not in codes
-    kdp = preflight(path, dataclasses.replace(config, delivery=("kdp-print",))).findings
-    few = [f for f in kdp if f.code == "pdf-few-pages"]
-    assert len(few) == 1 and few[0].is_error
-    assert "1 page: Amazon KDP Print" in few[0].message and "kdp.amazon.com" in few[0].message
+    from bookbuild.delivery.printed import check_print
+    from bookbuild.preflight import print_facts
+    book = load(MANUSCRIPT, Progress(quiet=True))
+    assert check_print(book, print_facts(report)) == []
+    book.config = dataclasses.replace(config, delivery=("kdp-print",))
+    kdp = check_print(book, print_facts(report))
+    assert [f.code for f in kdp] == ["print-pages", "print-type-size"]     # KDP takes any PDF/X
+    assert all(f.is_error for f in kdp)
+    assert "1 page: Amazon KDP Print" in kdp[0].message and "kdp.amazon.com" in kdp[0].message
 
 
 def test_ten_days_passes_the_preflight(ten_days_preflight: PreflightReport) -> None:

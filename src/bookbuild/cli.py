@@ -106,9 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     build_parser = commands.add_parser("build", parents=[common], help="write the editions")
     build_parser.add_argument("--out", type=Path, default=Path("dist"), metavar="DIR",
                               help="where the editions go (default: dist)")
-    build_parser.add_argument("--format", type=_formats, default=DEFAULT_FORMATS,
+    build_parser.add_argument("--format", type=_formats, default=None,
                               metavar="LIST", help="editions to write, comma-separated: "
-                              + ",".join(EDITION_NAMES) + " (default: " + ",".join(DEFAULT_FORMATS) + ")")
+                              + ",".join(EDITION_NAMES) + " (default: " + ",".join(DEFAULT_FORMATS)
+                              + ", and pdf-x1a for a book delivered to IngramSpark)")
     build_parser.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                               help="processes laying out the PDF at once (default: one per core)")
     build_parser.add_argument("--draft", action="store_true",

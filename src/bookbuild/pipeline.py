@@ -28,6 +28,7 @@ from bookbuild.cache import Cache, default_cache
 from bookbuild.checks import run_checks
 from bookbuild.config import BookConfig, load_config
 from bookbuild.diagnostics import Diagnostic, plural
+from bookbuild.editions import DEFAULT_FORMATS
 from bookbuild.memory import Memory
 from bookbuild.model import Book
 from bookbuild.model.build import build_book
@@ -129,11 +130,24 @@ def check(manuscript: Path, progress: Progress, overlay: Mapping[Path, str] | No
     return book, findings
 
 
-def build(manuscript: Path, out: Path, formats: list[str], progress: Progress,
+def default_formats(config: BookConfig) -> list[str]:
+    """pdf, epub and html; and the PDF/X-1a for a printer that takes nothing newer (book.yaml's
+    `delivery: [ingramspark]`)."""
+    from bookbuild.delivery import print_profiles
+    from bookbuild.delivery.printed import takes
+    formats = list(DEFAULT_FORMATS)
+    if any(not takes(printer, "PDF/X-4") for printer in print_profiles(config)):
+        formats.append("pdf-x1a")
+    return formats
+
+
+def build(manuscript: Path, out: Path, formats: list[str] | None, progress: Progress,
           draft: bool = False, jobs: int = 0) -> BuildResult:
-    """Load, check, and write each requested edition to `out`; while errors remain, write
-    nothing unless this is a draft."""
+    """Load, check, and write each requested edition to `out` (None: the default editions for
+    this book, `default_formats`); while errors remain, write nothing unless this is a draft."""
     book, findings = check(manuscript, progress)
+    if formats is None:
+        formats = default_formats(book.config)
     result = BuildResult(book, findings)
     if result.errors and not draft:
         result.refused = True

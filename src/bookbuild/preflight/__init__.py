@@ -23,8 +23,8 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from bookbuild.config import BookConfig
-from bookbuild.delivery import profile as delivery_profile
-from bookbuild.diagnostics import Diagnostic, Place, Severity, plural
+from bookbuild.delivery.printed import PrintFacts
+from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.preflight.content import (
     BOOK_FACES,
     Box,
@@ -34,6 +34,7 @@ from bookbuild.preflight.content import (
     PageText,
     is_book_face,
 )
+from bookbuild.preflight.flat import flat_problems
 from bookbuild.preflight.recall import PageRecall
 from bookbuild.preflight.resources import profile_problems, read_resources, subset_problems
 from bookbuild.printspec import (
@@ -58,10 +59,9 @@ CODES = {
     "pdf-foreign-font": Severity.ERROR, "pdf-small-text": Severity.ERROR,
     "pdf-missing-glyph": Severity.ERROR, "pdf-rgb-colour": Severity.ERROR,
     "pdf-gutter": Severity.ERROR, "pdf-margin": Severity.ERROR, "pdf-odd-pages": Severity.ERROR,
-    "pdf-few-pages": Severity.ERROR, "pdf-many-pages": Severity.ERROR,
     "pdf-subset-tag": Severity.ERROR,
     "pdf-output-profile": Severity.ERROR, "pdf-object-outside": Severity.ERROR,
-    "pdf-object-margin": Severity.ERROR,
+    "pdf-object-margin": Severity.ERROR, "pdf-not-flat": Severity.ERROR,
 }
 # One character set in a machine font, and the pages it is on.
 Foreign = tuple[str, str, list[int]]
@@ -79,6 +79,8 @@ class Report:
     fonts: list[str] = field(default_factory=list)
     paper: str = "white"
     findings: list[Diagnostic] = field(default_factory=list)
+    min_text: float | None = None               # pt: the smallest type on any page
+    min_image_ppi: float | None = None          # the coarsest image, at its placed size
 
     @property
     def spine(self) -> float:
@@ -106,9 +108,10 @@ class Report:
 
 def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
               crop_marks: bool = False,
-              locate: Callable[[str], Place | None] | None = None) -> Report:
+              locate: Callable[[str], Place | None] | None = None, flat: bool = False) -> Report:
     """Check the PDF at `path` against book.yaml (trim, bleed, paper). `locate`, given a
-    character, returns where the manuscript has it: findings about it are placed there."""
+    character, returns where the manuscript has it: findings about it are placed there.
+    `flat`: the file must be PDF/X-1a:2001 (`flat.flat_problems`)."""
     report = Report(file=path.name, paper=config.paper)
     try:
         reader = PdfReader(str(path))
@@ -125,43 +128,67 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
     shape = geometry(config, report.pages, bleed, crop_marks)
     job = _PageJob(path, config, report.file, report.pages, (width, height), bleed, crop_marks,
                    (shape.inside, shape.outside, shape.top, shape.bottom))
-    foreign: list[tuple[int, str, list[str]]] = []
     if report.pages < _PARALLEL_PAGES:
-        findings, foreign = job.run(0, report.pages, reader)
+        findings, foreign, measures = job.run(0, report.pages, reader)
         report.findings += findings
     else:
         # Half the pages are read by a second process: the other core is free by now.
         middle = report.pages // 2
         with multiprocessing.get_context("fork").Pool(1, initializer=_default_signals) as pool:
             second = pool.apply_async(job.run, (middle, report.pages))
-            findings, foreign = job.run(0, middle, reader)
-            later, more = second.get()
+            findings, foreign, measures = job.run(0, middle, reader)
+            later, more, other = second.get()
             report.findings += findings + later
             foreign += more
+            measures = measures.merged(other)
+    report.min_text, report.min_image_ppi = measures.min_text, measures.min_image_ppi
     reported = _foreign_characters(report, foreign, locate)
     _font_checks(report, reader, reported)
     _resource_checks(report, reader)
+    if flat:
+        for problem in list(flat_problems(reader))[:20]:
+            report.add("pdf-not-flat", problem)
     if report.pages % 2:
         report.add("pdf-odd-pages", f"{report.pages} pages: a printed book has an even page count")
-    _page_count(report, config)
     return report
 
 
-def _page_count(report: Report, config: BookConfig) -> None:
-    """The page count against each print profile the book is delivered to (none by default:
-    an offset printer binds what it is given)."""
-    for name in config.delivery:
-        delivered = delivery_profile(name)
-        for rule_name, code, short in (("min-pages", "pdf-few-pages", True),
-                                       ("max-pages", "pdf-many-pages", False)):
-            rule = delivered.rule(rule_name)
-            if rule is None or not isinstance(rule.value, int):
-                continue
-            if (report.pages < rule.value) if short else (report.pages > rule.value):
-                report.add(code, f"{plural(report.pages, 'page')}: {delivered.title}: {rule.says} "
-                           f"({rule.source}, read {rule.read}); "
-                           + ("add pages or choose a smaller trim" if short
-                              else "choose a larger trim or split the book"))
+def print_facts(report: Report) -> PrintFacts:
+    """What a printer's rules are held against (`delivery.printed.check_print`)."""
+    return PrintFacts(pages=report.pages, trim=report.trim, bleed=report.bleed, pdfx=report.pdfx,
+                      fonts_embedded=not any(f.code == "pdf-font-not-embedded" for f in report.findings),
+                      min_text=report.min_text, min_line=None, min_image_ppi=report.min_image_ppi,
+                      file=report.file)
+
+
+@dataclass
+class _Measures:
+    """The smallest type and the coarsest image of some pages."""
+
+    min_text: float | None = None
+    min_image_ppi: float | None = None
+
+    def add(self, text: PageText) -> None:
+        if text.min_size is not None:
+            self.min_text = min(self.min_text or text.min_size, text.min_size)
+        for item in text.drawn:
+            ppi = _image_ppi(item)
+            if ppi is not None:
+                self.min_image_ppi = min(self.min_image_ppi or ppi, ppi)
+
+    def merged(self, other: _Measures) -> _Measures:
+        texts = [v for v in (self.min_text, other.min_text) if v is not None]
+        ppis = [v for v in (self.min_image_ppi, other.min_image_ppi) if v is not None]
+        return _Measures(min(texts) if texts else None, min(ppis) if ppis else None)
+
+
+def _image_ppi(item: Drawn) -> float | None:
+    """An image's pixels per inch at the size it is drawn (the lower of its two directions)."""
+    match = re.fullmatch(r"(\d+) x (\d+) px", item.detail)
+    width, height = item.box[2] - item.box[0], item.box[3] - item.box[1]
+    if not item.kind.endswith("image") or match is None or width < 1 or height < 1:
+        return None
+    return min(int(match.group(1)) / (width / 72), int(match.group(2)) / (height / 72))
 
 
 _PARALLEL_PAGES = 300
@@ -181,14 +208,16 @@ class _PageJob:
     margins: tuple[float, float, float, float]      # inside, outside, top, bottom (points)
 
     def run(self, start: int, stop: int, reader: PdfReader | None = None
-            ) -> tuple[list[Diagnostic], list[tuple[int, str, list[str]]]]:
-        """The findings on pages start+1..stop, and the characters set in machine fonts."""
+            ) -> tuple[list[Diagnostic], list[tuple[int, str, list[str]]], _Measures]:
+        """The findings on pages start+1..stop, the characters set in machine fonts, and the
+        smallest type and coarsest image."""
         reader = reader or PdfReader(str(self.path))
         report = Report(file=self.file, pages=self.pages)
         foreign: list[tuple[int, str, list[str]]] = []
         fonts: dict[int, Font] = {}
         gutter = minimum_gutter(self.pages) * 72
         recall = PageRecall()
+        measures = _Measures()
         outside_minimum = (MIN_OUTSIDE_BLEED if self.bleed else MIN_OUTSIDE) * 72
         for number in range(start + 1, stop + 1):
             page = reader.pages[number - 1]
@@ -200,13 +229,14 @@ class _PageJob:
             _trim_and_bleed(report, self.config, page, number, trim, self.size, self.bleed,
                             self.crop_marks)
             result = _read_page(page, trim, fonts, reader, recall)
+            measures.add(result)
             _text_checks(report, result, number, trim, gutter, outside_minimum, self.crop_marks)
             _drawn_checks(report, result.drawn, number, trim, self.margins,
                           self.bleed_width(), self.crop_marks)
             foreign += [(number, font, list(chars)) for font, chars in result.foreign.items()]
         log.debug("preflight of pages %d-%d: %d read, %d from the build cache", start + 1, stop,
                   recall.read, recall.recalled)
-        return report.findings, foreign
+        return report.findings, foreign, measures
 
     def bleed_width(self) -> float:
         return geometry(self.config, self.pages, self.bleed, self.crop_marks).bleed

@@ -42,9 +42,11 @@ class EpubWriter:
         return out / f"{book.config.slug}.epub"
 
     def verify(self, book: Book, path: Path) -> list[Diagnostic]:
-        """Read the edition back as `bookbuild verify` does: notes, calls, links, files, ids."""
+        """Read the edition back as `bookbuild verify` does: notes, calls, links, files, ids;
+        then as each store the book is delivered to reads it (`delivery.ebook`)."""
+        from bookbuild.delivery.ebook import check_epub
         from bookbuild.verify import check_edition
-        return check_edition(book, "EPUB", path)
+        return check_edition(book, "EPUB", path) + check_epub(book, path)
 
     def write(self, book: Book, path: Path, context: WriteContext) -> None:
         links = PageLinks(book, ".xhtml")

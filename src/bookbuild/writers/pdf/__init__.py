@@ -9,11 +9,15 @@ start quickly.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bookbuild.diagnostics import Diagnostic
 from bookbuild.model import Book
 from bookbuild.writers.base import WriteContext
 from bookbuild.writers.pdf.variants import VARIANTS, Variant
+
+if TYPE_CHECKING:
+    from bookbuild.preflight import Report as PreflightReport
 
 
 class PdfWriter:
@@ -45,5 +49,20 @@ class PdfWriter:
             return check_reader_pdf(book, path) + check_edition(book, READER_PDF, path)
         report = preflight(path, book.config, expect_bleed=self.variant.always_bleed or None,
                            crop_marks=self.variant.crop_marks,
-                           locate=lambda char: place_of_character(book, char))
-        return report.findings + check_edition(book, "PDF", path)
+                           locate=lambda char: place_of_character(book, char),
+                           flat=self.variant.flat)
+        return (report.findings + self._delivery(book, report)
+                + check_edition(book, "PDF", path, links=not self.variant.flat))
+
+    def _delivery(self, book: Book, report: PreflightReport) -> list[Diagnostic]:
+        """The printers' rules (book.yaml's `delivery`), for the printers this file is for: the
+        print-on-demand file (not the offset proof), held to each printer that takes its PDF/X
+        flavour; a printer that takes only PDF/X-1a gets the `pdf-x1a` edition, built for it
+        by default (`editions.formats_for`)."""
+        from bookbuild.delivery import print_profiles
+        from bookbuild.delivery.printed import check_print, takes
+        from bookbuild.preflight import print_facts
+        if self.variant.crop_marks:
+            return []
+        printers = [p for p in print_profiles(book.config) if takes(p, report.pdfx)]
+        return check_print(book, print_facts(report), printers)

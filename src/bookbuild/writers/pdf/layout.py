@@ -165,8 +165,9 @@ def _write(book: Book, layout: Layout, path: Path, context: WriteContext, varian
     document = layout.first.copy(layout.pages)
     document_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bookbuild:{config.slug}:{variant.name}"))
     if not variant.reader:
-        document.write_pdf(str(path), pdf_variant=variant.pdf_variant,
-                           finisher=finisher(shape, variant.crop_marks, document_id, layout.folios))
+        document.write_pdf(str(path), pdf_variant=variant.pdf_variant, pdf_version=variant.pdf_version,
+                           finisher=finisher(shape, variant.crop_marks, document_id, layout.folios,
+                                             flat=variant.flat))
         return
     with tagged_for_readers(document.pages) as structure:
         document.write_pdf(str(path), pdf_variant=variant.pdf_variant,

@@ -327,8 +327,9 @@ def _write(document: Document | None, pad: Document, path: Path, shape: Geometry
     stand_ins = keep_links_to_other_parts(pages)
     if len(pages) % 2:
         pages += pad.pages
-    document.copy(pages).write_pdf(str(path), pdf_variant=variant.pdf_variant,  # type: ignore[union-attr]
-                                   finisher=finisher(shape, variant.crop_marks, document_id))
+    document.copy(pages).write_pdf(  # type: ignore[union-attr]
+        str(path), pdf_variant=variant.pdf_variant, pdf_version=variant.pdf_version,
+        finisher=finisher(shape, variant.crop_marks, document_id, flat=variant.flat))
     return stand_ins
 
 
