@@ -22,12 +22,12 @@ ifneq ($(SOURCE_DATE_EPOCH),)
 export SOURCE_DATE_EPOCH
 endif
 
-.PHONY: all epub pdf html proof reader-pdf preflight verify check serve test lint bench bench-build clean distclean
+.PHONY: all epub pdf html proof reader-pdf pdf-x1a cover cover-proof preflight verify check serve test lint bench bench-build clean distclean
 
 all: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT)
 
-epub pdf html proof reader-pdf: $(STAMP)
+epub pdf html proof reader-pdf pdf-x1a cover cover-proof: $(STAMP)
 	$(BOOKBUILD) build --manuscript $(MANUSCRIPT) --out $(OUT) --format $@
 
 verify: $(STAMP)

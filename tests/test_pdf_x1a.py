@@ -13,7 +13,9 @@ import pytest
 from PIL import Image, ImageDraw
 from pypdf import PdfReader
 
-from bookbuild.pipeline import build
+from bookbuild.delivery.printed import PrintFacts, check_print
+from bookbuild.pipeline import build, default_formats, load
+from bookbuild.preflight import text_margin
 from bookbuild.preflight.flat import flat_problems
 from bookbuild.progress import Progress
 from conftest import EPOCH, ROOT
@@ -47,14 +49,17 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", EPOCH)
         patch.setenv("BOOKBUILD_CACHE", str(root / "cache"))
-        result = build(_manuscript(root / "book"), root / "out", None, Progress(quiet=True))
+        # The default editions for a book delivered to IngramSpark include the PDF/X-1a.
+        manuscript = _manuscript(root / "book")
+        formats = default_formats(load(manuscript, Progress(quiet=True)).config)
+        assert formats == ["pdf", "epub", "html", "pdf-x1a"]
+        result = build(manuscript, root / "out", ["pdf", "pdf-x1a"], Progress(quiet=True))
     assert not result.errors and not result.rejected, [f.to_text() for f in result.findings]
     return root / "out"
 
 
 def test_a_book_for_ingramspark_gets_a_pdf_x1a_beside_the_pdf_x4(built: Path) -> None:
-    assert sorted(p.name for p in built.iterdir()) == [
-        "a-new-book-x1a.pdf", "a-new-book.epub", "a-new-book.pdf", "html"]
+    assert sorted(p.name for p in built.iterdir()) == ["a-new-book-x1a.pdf", "a-new-book.pdf"]
     flat = PdfReader(str(built / "a-new-book-x1a.pdf"))
     assert flat.pdf_header == "%PDF-1.3"
     assert flat.trailer["/Info"]["/GTS_PDFXVersion"] == "PDF/X-1a:2001"
@@ -89,3 +94,20 @@ def test_colours_survive_the_conversion_and_alpha_lies_on_white(built: Path) -> 
     assert any(r > 150 and g < 90 and b < 100 for r, g, b in pixels)           # the red
     # The half-transparent blue square, flattened onto the paper: a light blue.
     assert any(150 < r < 230 and 150 < g < 230 and b > 200 and b > r + 20 for r, g, b in pixels)
+
+
+def test_everything_keeps_ingramsparks_half_inch_from_the_trim(built: Path) -> None:
+    """IngramSpark keeps everything, running heads and folios included, 0.5 in from the trim:
+    a book delivered there is laid out so (its running head moves down); one laid out without
+    that rule (the head's ascenders 0.41 in from the trim) is refused with the rule's words."""
+    for name in ("a-new-book.pdf", "a-new-book-x1a.pdf"):
+        margin = text_margin(built / name)
+        assert margin is not None and margin >= 0.495, (name, margin)
+    book = load(built.parent / "book", Progress(quiet=True))
+    facts = PrintFacts(pages=40, trim=(5.5, 8.5), bleed=False, pdfx="PDF/X-1a:2001",
+                       fonts_embedded=True, min_text=None, min_line=None, min_image_ppi=None,
+                       file="a-new-book-x1a.pdf", min_margin=0.41)
+    (finding,) = check_print(book, facts)
+    assert finding.code == "print-margin" and finding.is_error
+    assert finding.message.startswith("text stands 0.410 in from the trim: IngramSpark")
+    assert "0.5 in" in finding.message and "ingramspark.com" in finding.message

@@ -26,12 +26,14 @@ PRINT_CODES: dict[str, Severity] = {
     "print-type-size": ERROR,       # type smaller than the printer prints legibly
     "print-line-weight": WARNING,   # a line thinner than the printer prints reliably
     "print-image-ppi": WARNING,     # an image of fewer pixels per inch than the printer asks
+    "print-margin": ERROR,          # text nearer the trim than the printer allows
 }
 # How far a measured value may fall short of a rule before it is reported (the PDF's
 # rounding): type and lines in points, images as a share of the rule.
 TYPE_TOLERANCE = 0.05
 LINE_TOLERANCE = 0.01
 PPI_TOLERANCE = 0.01
+MARGIN_TOLERANCE = 0.005            # inches
 # The edition that makes a PDF/X-1a (`bookbuild build --format pdf-x1a`).
 PDFX1A_FORMAT = "pdf-x1a"
 
@@ -49,6 +51,7 @@ class PrintFacts:
     min_line: float | None              # points: the thinnest stroke; None: none drawn
     min_image_ppi: float | None         # the coarsest image's pixels per inch; None: no images
     file: str | None = None             # the PDF's name, where findings are placed
+    min_margin: float | None = None     # inches: the least distance of any text from the trim
 
 
 def check_print(book: Book, facts: PrintFacts,
@@ -65,6 +68,7 @@ def check_print(book: Book, facts: PrintFacts,
         _pdfx(facts, printer, add)
         _fonts(facts, printer, add)
         _measures(facts, printer, add)
+        _margin(facts, printer, add)
     return findings
 
 
@@ -111,6 +115,15 @@ def _pdfx(facts: PrintFacts, printer: Profile, add: Add) -> None:
     shown = facts.pdfx or "not PDF/X"
     add("print-pdfx", rule, f"the PDF is {shown}",
         f"build it with --format {PDFX1A_FORMAT} (a PDF/X-1a:2001 for this printer)")
+
+
+def _margin(facts: PrintFacts, printer: Profile, add: Add) -> None:
+    rule = printer.rule("min-margin")
+    if rule is not None and isinstance(rule.value, (int, float)) and facts.min_margin is not None \
+            and facts.min_margin < rule.value - MARGIN_TOLERANCE:
+        add("print-margin", rule, f"text stands {facts.min_margin:.3f} in from the trim",
+            "build with this printer in book.yaml's delivery, which sets the running heads and "
+            "margins at its distance")
 
 
 def _fonts(facts: PrintFacts, printer: Profile, add: Add) -> None:

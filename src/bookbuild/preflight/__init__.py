@@ -153,12 +153,34 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
     return report
 
 
-def print_facts(report: Report) -> PrintFacts:
-    """What a printer's rules are held against (`delivery.printed.check_print`)."""
+def print_facts(report: Report, min_margin: float | None = None) -> PrintFacts:
+    """What a printer's rules are held against (`delivery.printed.check_print`); `min_margin`
+    from `text_margin` when a printer has a rule for it."""
     return PrintFacts(pages=report.pages, trim=report.trim, bleed=report.bleed, pdfx=report.pdfx,
                       fonts_embedded=not any(f.code == "pdf-font-not-embedded" for f in report.findings),
                       min_text=report.min_text, min_line=None, min_image_ppi=report.min_image_ppi,
-                      file=report.file)
+                      file=report.file, min_margin=min_margin)
+
+
+def text_margin(path: Path) -> float | None:
+    """The least distance (inches) of any text on any page from its TrimBox: running heads and
+    folios included, glyph boxes as pdfium places them. None: no text."""
+    import pypdfium2
+    document = pypdfium2.PdfDocument(str(path))
+    least: float | None = None
+    try:
+        for page in document:
+            x0, y0, x1, y1 = page.get_trimbox()
+            text = page.get_textpage()
+            for index in range(text.count_rects()):
+                left, bottom, right, top = text.get_rect(index)
+                if right - left < 0.5 or top - bottom < 0.5:
+                    continue                # a space's empty box
+                distance = min(left - x0, x1 - right, bottom - y0, y1 - top) / 72
+                least = distance if least is None else min(least, distance)
+    finally:
+        document.close()
+    return least
 
 
 @dataclass

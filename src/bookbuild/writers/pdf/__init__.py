@@ -51,18 +51,19 @@ class PdfWriter:
                            crop_marks=self.variant.crop_marks,
                            locate=lambda char: place_of_character(book, char),
                            flat=self.variant.flat)
-        return (report.findings + self._delivery(book, report)
+        return (report.findings + self._delivery(book, path, report)
                 + check_edition(book, "PDF", path, links=not self.variant.flat))
 
-    def _delivery(self, book: Book, report: PreflightReport) -> list[Diagnostic]:
+    def _delivery(self, book: Book, path: Path, report: PreflightReport) -> list[Diagnostic]:
         """The printers' rules (book.yaml's `delivery`), for the printers this file is for: the
         print-on-demand file (not the offset proof), held to each printer that takes its PDF/X
         flavour; a printer that takes only PDF/X-1a gets the `pdf-x1a` edition, built for it
         by default (`editions.formats_for`)."""
         from bookbuild.delivery import print_profiles
         from bookbuild.delivery.printed import check_print, takes
-        from bookbuild.preflight import print_facts
+        from bookbuild.preflight import print_facts, text_margin
         if self.variant.crop_marks:
             return []
         printers = [p for p in print_profiles(book.config) if takes(p, report.pdfx)]
-        return check_print(book, print_facts(report), printers)
+        margin = text_margin(path) if any(p.rule("min-margin") for p in printers) else None
+        return check_print(book, print_facts(report, margin), printers)

@@ -13,7 +13,9 @@ up to 150 pages, 0.5 in to 300, 0.625 in to 500, 0.75 in beyond, less its 0.25 i
 margin), so the inside margin grows with the page count and is never below the minimum gutter.
 The running head's baseline sits 0.5 in below the trim and the folio's 0.5 in above it
 (print.css); the top margin is never less than that and a line (1.2 x the base size), which on
-the usual trims makes it a little more than its 3 units.
+the usual trims makes it a little more than its 3 units. A printer that keeps everything further
+from the trim (IngramSpark and Lulu: 0.5 in, running heads and folios included; their profiles'
+`min-margin`) gets its distance: the head moves down, and no margin is narrower.
 
 On the default trim (5.5 x 8.5 in, 10.5 pt, up to 150 pages) that gives 0.532 in inside, 0.815 in
 outside, 0.675 in at the top and 1.259 in at the foot: a text block of 4.153 x 6.566 in, a
@@ -31,6 +33,7 @@ from bookbuild.printspec import BLEED, PT_PER, binding_allowance, minimum_gutter
 
 MARKS_SLUG = 0.25           # inches of room for crop marks around a proof
 RUNNING_HEAD = 0.5          # inches from the trim to the running head's baseline (print.css)
+HEAD_PADDING = 28.6         # pt from the trim to the top of the running head's line (print.css)
 INSIDE, TOP, OUTSIDE, BOTTOM = 2, 3, 4, 6       # the margins' proportions, in units
 ACROSS, DOWN = 27, 40.5     # units in the trim's width and in its height
 
@@ -49,6 +52,7 @@ class Geometry:
     bottom: float
     font_size: float
     pages: int                  # the page count the gutter was chosen for
+    head_drop: float = 0.0      # how much lower the running head stands, for a printer's margin
 
     @property
     def css_bleed(self) -> float:
@@ -65,7 +69,9 @@ class Geometry:
             f"img {{ max-height: {self.block_height - 4.5 * self.font_size:.3f}pt; }}\n"
             # A display page (title, copyright) is as high as the text block, to place its
             # parts within it (a little less, so that rounding never pushes it onto a new page).
-            f".full-page {{ height: {self.block_height - 1:.3f}pt; }}\n")
+            f".full-page {{ height: {self.block_height - 1:.3f}pt; }}\n"
+            + (f"@page {{ @top-center {{ padding-top: {HEAD_PADDING + self.head_drop:.3f}pt; }} }}\n"
+               if self.head_drop else ""))
 
     @property
     def block_height(self) -> float:
@@ -80,13 +86,26 @@ def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> G
     inches = width / 72
     font_size = 10.0 if inches < 5.4 else 10.5 if inches < 5.9 else 11.0
     across, down = width / ACROSS, height / DOWN
+    # A printer that keeps everything, running heads included, further from the trim (IngramSpark
+    # and Lulu: 0.5 in) moves the head down and the text with it, and widens a narrow inside.
+    least = least_margin(config) * 72
+    drop = max(0.0, least - HEAD_PADDING)
     return Geometry(
         width=width, height=height, bleed=bleed_pt, slug=MARKS_SLUG * 72 if crop_marks else 0.0,
-        inside=max(INSIDE * across + binding_allowance(pages) * 72, minimum_gutter(pages) * 72),
-        outside=OUTSIDE * across,
+        inside=max(INSIDE * across + binding_allowance(pages) * 72, minimum_gutter(pages) * 72, least),
+        outside=max(OUTSIDE * across, least),
         # Room for the running head and more than a line between it and the text.
-        top=max(TOP * down, RUNNING_HEAD * 72 + 1.2 * font_size),
-        bottom=BOTTOM * down, font_size=font_size, pages=pages)
+        top=max(TOP * down, RUNNING_HEAD * 72 + drop + 1.2 * font_size),
+        bottom=max(BOTTOM * down, least), font_size=font_size, pages=pages, head_drop=drop)
+
+
+def least_margin(config: BookConfig) -> float:
+    """The widest of the `min-margin` rules (inches) of the printers the book is delivered to:
+    how far from the trim everything on the page must keep, 0 when none says."""
+    from bookbuild.delivery import print_profiles
+    values = [rule.value for printer in print_profiles(config)
+              if (rule := printer.rule("min-margin")) is not None]
+    return max((float(v) for v in values if isinstance(v, (int, float))), default=0.0)
 
 
 def estimate_pages(words: int, note_words: int, config: BookConfig) -> int:
