@@ -47,10 +47,7 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str,
     (tagged and in sRGB), is what `tagging.tagged_for_readers` recorded as WeasyPrint wrote.
     `flat`: PDF/X-1a, every image in CMYK and nothing transparent (`flatten`)."""
     def finish(document: Any, pdf: pydyf.PDF) -> None:
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{document_id}".encode(), part)
-                              for part in obj.stream]
+        _document_id(pdf, document_id)
         pages = [obj for obj in pdf.objects
                  if isinstance(obj, pydyf.Dictionary) and obj.get("Type") == "/Page"]
         by_number = {obj.number: obj for obj in pdf.objects if getattr(obj, "number", None)}
@@ -77,15 +74,20 @@ def finisher(shape: Geometry, crop_marks: bool, document_id: str,
     return finish
 
 
+def _document_id(pdf: pydyf.PDF, document_id: str) -> None:
+    """The XMP document ID: WeasyPrint's is random; ours is derived from the book."""
+    for obj in pdf.objects:
+        if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
+            obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{document_id}".encode(), part)
+                          for part in obj.stream]
+
+
 def cover_finisher(document_id: str) -> Callable[[Any, pydyf.PDF], None]:
     """The cover wrap's last touches: the document ID, and the interior's output intent and
     CMYK profile (its file's bytes), so that the wrap and the pages print to one condition. Its
     page boxes are WeasyPrint's: the TrimBox the wrap, the BleedBox and MediaBox the sheet."""
     def finish(document: Any, pdf: pydyf.PDF) -> None:
-        for obj in pdf.objects:
-            if isinstance(obj, pydyf.Stream) and obj.extra.get("Type") == "/Metadata":
-                obj.stream = [re.sub(rb"xmp\.did:[0-9a-f-]{36}", f"xmp.did:{document_id}".encode(), part)
-                              for part in obj.stream]
+        _document_id(pdf, document_id)
         _tag_rgb_images(pdf, None)
         _embed_profile_files(document, pdf)
         _cmyk_intent(pdf)
