@@ -67,6 +67,15 @@ def test_levels_locators_sort_keys_and_cross_references(tmp_path: Path) -> None:
     assert [loc.place.line for loc in by_term["and factory committees"].locators] == [3, 3]
 
 
+def test_marked_words_keep_their_spaces_and_their_italics(tmp_path: Path) -> None:
+    text = ("The [Petrograd Soviet]{.index} met; [one-man management]{.index} won; Sartre's "
+            "[*Critique of Dialectical Reason*]{.index} and [the *History* of 1917]{.index}.\n")
+    root = _book(tmp_path / "book", "en", text)
+    terms = [e.term for top in build_index(load(root, Progress(quiet=True))) for e in top.walk()]
+    assert terms == ["*Critique of Dialectical Reason*", "one-man management", "Petrograd Soviet",
+                     "the *History* of 1917"]
+
+
 @pytest.mark.parametrize("first, last, printed", [
     ("3", "10", "3–10"), ("71", "72", "71–72"), ("96", "117", "96–117"), ("100", "104", "100–104"),
     ("1100", "1113", "1100–1113"), ("101", "108", "101–8"), ("808", "833", "808–33"),

@@ -180,7 +180,7 @@ def test_contents_page_numbers_are_where_the_parts_begin(pages: list) -> None:
     listed = dict(re.findall(r"^(.+?)[ .]*?(\d+)$", contents.extract_text(), re.M))
     listed = {title.rstrip(" .").strip(): int(folio) for title, folio in listed.items()}
     starts = {"Revolution Destroyed": first}
-    for title in ("Notes", "Bibliography"):
+    for title in ("Notes", "Bibliography", "Index"):
         starts[title] = next(i for i, body in enumerate(bodies) if body.startswith(title))
     assert listed == {title: index - first + 1 for title, index in starts.items()}
 

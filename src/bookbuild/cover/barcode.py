@@ -8,8 +8,10 @@ on the left and 7 on the right: 37.29 mm across (GS1 General Specifications 5.2.
 at https://www.gs1ie.org/standards/data-carriers/barcodes/ean-13/). The digits stand under the
 bars: the first left of the start guard, then two groups of six; "ISBN 978-0-306-40615-7" (the
 ISBN hyphenated by its registration groups, isbnlib's range data) stands above in 9 pt (ISBN
-Users' Manual, 7.1). The symbol is shrunk to fit the printer's box, never below 80 %, GS1's
-smallest magnification.
+Users' Manual, 7.1). The symbol is shrunk to fit the printer's box across, never below 80 %,
+GS1's smallest magnification; where the box is lower than the symbol (IngramSpark's is 1 in
+high), the bars are shortened, as books' ISBN symbols commonly are, never below 60 % of their
+height at that magnification, and the box keeps a little white above and below.
 """
 
 from __future__ import annotations
@@ -26,7 +28,11 @@ QUIET_LEFT, QUIET_RIGHT = 11, 7 # modules
 SYMBOL_MODULES = 95
 MIN_MAGNIFICATION = 0.8
 HEADING_PT = 9.0                # "ISBN 978-..." above the symbol
-DIGITS_PT = 11.0                # the digits under the bars (2.75 mm high at 100 %)
+HEADING_LINE = HEADING_PT * 1.2
+DIGITS_LINE = 3.08 * 72 / 25.4  # pt: the digits' band under the bars at 100 % (25.93 - 22.85 mm)
+DIGITS_PT = DIGITS_LINE         # the digits' type, as high as their band
+PADDING = 2.5                   # pt of white above the heading and below the digits
+MIN_BAR_SHARE = 0.6             # bars shortened to fit a low box, never below this share
 _GUARDS = (range(0, 3), range(45, 50), range(92, 95))
 
 
@@ -47,6 +53,7 @@ class Symbol:
     bars: list[Bar]
     width: float                # with its quiet zones
     height: float               # heading, bars and digits
+    bar_height: float           # the bars' height (the guards reach 5 modules lower)
 
     @property
     def module(self) -> float:
@@ -61,12 +68,13 @@ def ean13(isbn: str, box: tuple[float, float]) -> Symbol:
         raise ValueError(f"{isbn} is not a valid ISBN-13 (its check digit does not match)")
     pattern = barcode.get("ean13", isbn).build()[0]
     natural_width = (QUIET_LEFT + SYMBOL_MODULES + QUIET_RIGHT) * MODULE
-    natural_height = _height(1.0)
-    magnification = min(1.0, box[0] / natural_width, box[1] / natural_height)
-    if magnification < MIN_MAGNIFICATION:
+    magnification = min(1.0, box[0] / natural_width)
+    module = MODULE * magnification
+    room = box[1] - 2 * PADDING - HEADING_LINE - DIGITS_LINE * magnification - GUARD_EXTRA * module
+    bar_height = min(BAR_HEIGHT * magnification, room)
+    if magnification < MIN_MAGNIFICATION or bar_height < MIN_BAR_SHARE * BAR_HEIGHT * magnification:
         raise ValueError(f"the barcode box ({box[0] / 72:.2f} x {box[1] / 72:.2f} in) is too "
                          "small for an EAN-13 symbol at 80 %, the smallest GS1 allows")
-    module = MODULE * magnification
     bars: list[Bar] = []
     start: int | None = None
     for index, bit in enumerate(pattern + "0"):
@@ -74,16 +82,12 @@ def ean13(isbn: str, box: tuple[float, float]) -> Symbol:
             start = index
         elif bit != "1" and start is not None:
             guard = any(start in guard for guard in _GUARDS)
-            height = (BAR_HEIGHT * magnification) + (GUARD_EXTRA * module if guard else 0.0)
+            height = bar_height + (GUARD_EXTRA * module if guard else 0.0)
             bars.append(Bar((QUIET_LEFT + start) * module, (index - start) * module, height))
             start = None
+    height = HEADING_LINE + bar_height + DIGITS_LINE * magnification + GUARD_EXTRA * module
     return Symbol(isbn, "ISBN " + isbnlib.mask(isbn), magnification, bars,
-                  (QUIET_LEFT + SYMBOL_MODULES + QUIET_RIGHT) * module, _height(magnification))
-
-
-def _height(magnification: float) -> float:
-    """Heading (with a little air), bars, and the digits' line."""
-    return HEADING_PT * 1.3 + BAR_HEIGHT * magnification + DIGITS_PT * magnification * 1.1
+                  (QUIET_LEFT + SYMBOL_MODULES + QUIET_RIGHT) * module, height, bar_height)
 
 
 def digit_groups(symbol: Symbol) -> list[tuple[str, float, float]]:

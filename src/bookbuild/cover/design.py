@@ -20,7 +20,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.text.fonts import FontConfiguration
 
 from bookbuild.config import BookConfig
-from bookbuild.cover.barcode import BAR_HEIGHT, DIGITS_PT, HEADING_PT, Symbol, digit_groups, ean13
+from bookbuild.cover.barcode import DIGITS_PT, HEADING_LINE, Symbol, digit_groups, ean13
 from bookbuild.cover.geometry import CoverGeometry
 from bookbuild.fontset import fallback_faces_css, fallbacks, with_fallbacks
 from bookbuild.render.templates import render
@@ -109,10 +109,11 @@ def wrap_css(shape: CoverGeometry, symbol: Symbol | None) -> str:
            _front_css(w + s, w, h, b, safe)]
     if symbol is not None:
         top = (box_h - symbol.height) / 2
-        bars_top = top + HEADING_PT * 1.3
+        bars_top = top + HEADING_LINE
         css += [f".barcode-heading {{ top: {top:.3f}pt; }}",
                 f".bar {{ top: {bars_top:.3f}pt; }}",
-                f".barcode-digits {{ top: {bars_top + BAR_HEIGHT * symbol.magnification:.3f}pt; "
+                # The digits in the band under the bars, the guards reaching down between them.
+                f".barcode-digits {{ top: {bars_top + symbol.bar_height:.3f}pt; "
                 f"font-size: {DIGITS_PT * symbol.magnification:.2f}pt; }}"]
     # The proof's guides: trim, folds, safe zones, barcode box.
     clear = shape.spine_clearance
@@ -157,8 +158,8 @@ def _front_css(x: float, width: float, height: float, bleed: float, safe: float)
 
 
 def _back_size(width: float) -> float:
-    """The back's type: 10.5 pt on the usual trims, in proportion beyond them."""
-    return round(min(12.0, max(9.0, width / 396 * 10.5)), 2)
+    """The back's type: 11.5 pt on the usual trims, in proportion beyond them."""
+    return round(min(13.0, max(10.0, width / 396 * 11.5)), 2)
 
 
 def _image(config: BookConfig) -> str | None:

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from bookbuild.ast import ATTR_INDEX, Node, stringify
+from bookbuild.ast import ATTR_INDEX, Node, iter_text, stringify
 from bookbuild.diagnostics import Diagnostic, Place, error
 from bookbuild.model import Block, Chapter, Note
 from bookbuild.parse.scan import FootnoteRef, Kind, scan
@@ -338,6 +338,9 @@ def is_internal(url: str) -> bool:
 
 
 def _marked_words(inlines: list[Node]) -> str:
-    """The words a span marks for the index, its italics kept as `*...*` (`index.terms`)."""
-    return "".join(f"*{stringify(node['c'])}*" if node["t"] == "Emph" else stringify([node])
+    """The words a span marks for the index, its italics kept as `*...*` (`index.terms`).
+    The pieces are joined before the spaces are squeezed: a Space alone reads as " "."""
+    text = "".join(f"*{stringify(node['c'])}*" if node["t"] == "Emph"
+                   else "".join(iter_text([node], frozenset({"Note", "NoteRef"})))
                    for node in inlines)
+    return " ".join(text.replace("\u2060", "").split())

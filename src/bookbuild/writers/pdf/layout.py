@@ -330,6 +330,9 @@ def contents_entries(book: Book, view: EditionView, text_pages: PartPages, text_
     if book.bibliography_blocks:
         entries.append(_ContentsEntry(Markup("Bibliography"), "#bibliography",
                                       folio_of(back_pages, "bibliography", back_folios)))
+    if book.index_marks:
+        entries.append(_ContentsEntry(Markup("Index"), "#book-index",
+                                      folio_of(back_pages, "book-index", back_folios)))
     return entries
 
 
