@@ -23,7 +23,7 @@ from conftest import EPOCH
 
 # CI: the same examples every run, and a failure reported as found (shrinking it can take
 # minutes; run the explore profile to get the smallest example).
-settings.register_profile("ci", max_examples=50, deadline=None, derandomize=True, database=None,
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True, database=None,
                           phases=[Phase.explicit, Phase.generate],
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 settings.register_profile("explore", max_examples=500, deadline=None,
