@@ -110,7 +110,7 @@ class _Part:
 
 
 @dataclass
-class Written:
+class PartsWritten:
     """What `write_in_parts` wrote: the page count, and the targets of the page references whose
     number could not be set again in its box (`retype`): another layout must print them."""
 
@@ -119,7 +119,7 @@ class Written:
 
 
 def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Variant,
-                   shape: Geometry, plan: list[range], work: Path) -> Written:
+                   shape: Geometry, plan: list[range], work: Path) -> PartsWritten:
     """Lay out and write the book to `path`. If its page count needs another gutter than
     `shape`'s, nothing is written (the caller starts again with the right one). A gathering
     whose layout's inputs are unchanged is not laid out again; nor is its PDF written again
@@ -149,7 +149,7 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
                 matter = _write_matter(book, renderer, layouts, parts, shape, context, variant,
                                        document_id, work)
                 if minimum_gutter(matter.count) != minimum_gutter(shape.pages):
-                    return Written(matter.count)
+                    return PartsWritten(matter.count)
                 assert book.print_pages is not None
                 found = book.print_pages.anchors
                 continue
@@ -165,7 +165,7 @@ def write_in_parts(book: Book, path: Path, context: WriteContext, variant: Varia
                  matter.back.stand_ins]
     join_parts([(file, names) for file, names in zip(files, stand_ins, strict=True) if file.exists()],
                path)
-    return Written(matter.count, set().union(matter.back.unresolved,
+    return PartsWritten(matter.count, set().union(matter.back.unresolved,
                                              *(part.unresolved for part in parts)))
 
 
