@@ -57,7 +57,7 @@ class LayoutCache:
            document_id: str, css: str) -> LayoutCache:
         # The page count only chose the gutter, which the geometry holds: it is left out.
         page = replace(shape, pages=0)
-        return cls(cache, digest(_code(), _styles(), repr(variant), repr(page), document_id, css,
+        return cls(cache, digest(_code(), styles_digest(), repr(variant), repr(page), document_id, css,
                                  *(file_digest(font.path) for font in fallbacks(config))))
 
     def key(self, html: str, root: Path, *more: str) -> str:
@@ -98,7 +98,7 @@ def _code() -> str:
 
 
 @cache
-def _styles() -> str:
+def styles_digest() -> str:
     """Every file of the styles: the print CSS, its fonts and profiles, the templates."""
     root = styles_dir()
     return digest(*(f"{path.relative_to(root)}:{file_digest(path)}"
