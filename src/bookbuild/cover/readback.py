@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from bookbuild.cover.geometry import CoverGeometry
 from bookbuild.diagnostics import Diagnostic, Place, Severity
+from bookbuild.preflight.resources import embedded, pdfx_intent
 
 TOLERANCE = 0.5                 # pt
 Add = Callable[[str, str], None]     # a finding: its code and message
@@ -62,9 +63,7 @@ def read_back_cover(path: Path, shape: CoverGeometry, isbn: str | None) -> list[
 
 
 def _pdfx(reader: PdfReader, add: Add) -> None:
-    catalog: Any = reader.trailer["/Root"]
-    intents = [i.get_object() for i in catalog.get("/OutputIntents", [])]
-    if not any(i.get("/S") == "/GTS_PDFX" and i.get("/DestOutputProfile") for i in intents):
+    if not pdfx_intent(reader.trailer["/Root"]):
         add("cover-not-pdfx", "no PDF/X output intent with a CMYK profile")
 
 
@@ -73,10 +72,7 @@ def _fonts(reader: PdfReader, add: Add) -> None:
     fonts = resources.get_object().get("/Font") if resources is not None else None
     for reference in (fonts.get_object().values() if fonts is not None else ()):
         font: Any = reference.get_object()
-        descriptor = font.get("/FontDescriptor") or \
-            font.get("/DescendantFonts", [None])[0].get_object().get("/FontDescriptor")
-        descriptor = descriptor.get_object() if descriptor is not None else {}
-        if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+        if not embedded(font):
             add("cover-font", f"the font {font.get('/BaseFont')} is not embedded")
 
 

@@ -215,6 +215,11 @@ class Book:
                 for note in self.notes])
         return memo[1]
 
+    @property
+    def has_page_refs(self) -> bool:
+        """Whether any cross-reference prints a print page (`@page-...`)."""
+        return any(ref.page for ref in self.crossrefs)
+
     def crossref_text(self, key: str, form: str) -> str:
         """What a screen edition prints for `@key` (`form` "label" or "number"): "Figure 3",
         "3", a section's title, or "p. 142" from the print edition's page map when it is known,

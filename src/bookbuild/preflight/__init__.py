@@ -36,7 +36,13 @@ from bookbuild.preflight.content import (
 )
 from bookbuild.preflight.flat import flat_problems
 from bookbuild.preflight.recall import PageRecall
-from bookbuild.preflight.resources import profile_problems, read_resources, subset_problems
+from bookbuild.preflight.resources import (
+    embedded,
+    pdfx_intent,
+    profile_problems,
+    read_resources,
+    subset_problems,
+)
 from bookbuild.printspec import (
     MIN_OUTSIDE,
     MIN_OUTSIDE_BLEED,
@@ -288,13 +294,11 @@ def _default_signals() -> None:
 
 def _document_checks(report: Report, reader: PdfReader) -> None:
     catalog: Any = reader.trailer["/Root"]
-    intents = [i.get_object() for i in catalog.get("/OutputIntents", [])]
-    pdfx = [i for i in intents if i.get("/S") == "/GTS_PDFX" and i.get("/DestOutputProfile")]
     metadata = catalog.get("/Metadata")
     xmp = metadata.get_object().get_data().decode("utf-8", "replace") if metadata else ""
     version = re.search(r"GTS_PDFXVersion(?:>|=\")([^<\"]+)", xmp)
     report.pdfx = version.group(1) if version else None
-    if not pdfx or report.pdfx is None:
+    if not pdfx_intent(catalog) or report.pdfx is None:
         report.add("pdf-not-pdfx", "no PDF/X output intent with a CMYK profile; printers "
                    "expect PDF/X-4 or PDF/X-1a")
 
@@ -471,10 +475,7 @@ def _font_checks(report: Report, reader: PdfReader, reported: set[str] | None = 
                 continue
             seen.add(name)
             report.fonts.append(name)
-            descriptor = font.get("/FontDescriptor") or \
-                font.get("/DescendantFonts", [None])[0].get_object().get("/FontDescriptor")
-            descriptor = descriptor.get_object() if descriptor is not None else {}
-            if not any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")):
+            if not embedded(font):
                 report.add("pdf-font-not-embedded", f"the font {name} is not embedded")
             tag, plus, family = name.partition("+")
             if not plus or len(tag) != 6 or not tag.isupper():

@@ -29,6 +29,21 @@ class Resources:
     intent_profile: int | None = None
 
 
+def embedded(font: Any) -> bool:
+    """Whether a font dictionary (a simple font, or a Type0 font's descendant) carries its
+    program (ISO 32000-1 9.9: FontFile, FontFile2 or FontFile3 in its descriptor)."""
+    descriptor = font.get("/FontDescriptor") or \
+        font.get("/DescendantFonts", [None])[0].get_object().get("/FontDescriptor")
+    descriptor = descriptor.get_object() if descriptor is not None else {}
+    return any(key in descriptor for key in _PROGRAMS)
+
+
+def pdfx_intent(catalog: Any) -> bool:
+    """Whether a document catalog has a PDF/X output intent with its destination profile."""
+    intents = [i.get_object() for i in catalog.get("/OutputIntents", [])]
+    return any(i.get("/S") == "/GTS_PDFX" and i.get("/DestOutputProfile") for i in intents)
+
+
 def read_resources(reader: PdfReader) -> Resources:
     """Every object of the file once (a font or a profile nothing draws still goes to print)."""
     found = Resources()

@@ -85,7 +85,7 @@ def verify(book: Book, out: Path, names: tuple[str, ...] | None = None) -> Repor
     the reader PDF if it is there."""
     report = Report(notes=len(book.notes))
     paths = edition_paths(book, out)
-    if book.print_pages is None and any(ref.page for ref in book.crossrefs) and paths["PDF"].exists():
+    if book.print_pages is None and book.has_page_refs and paths["PDF"].exists():
         # Page references print the print edition's pages: read where it put their targets.
         book.print_pages = pdf_page_map(paths["PDF"])
     if names is None:

@@ -87,7 +87,7 @@ def write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) -
     the pieces whose text changed), until every number is set; the page map is published once,
     from the last layout. Raises BookError (page-ref-unsettled) when numbers still move
     after PAGE_REF_PASSES layouts."""
-    if not any(ref.page for ref in book.crossrefs):
+    if not book.has_page_refs:
         _write_pdf(book, path, context, variant)
         return
     publish, maps = context.laid_out, list[PrintPages | None]()
@@ -143,7 +143,9 @@ def _write_pdf(book: Book, path: Path, context: WriteContext, variant: Variant) 
         layout = lay_out(book, shape, context, variant)
     try:
         assert layout.print_pages is not None
-        unresolved = retype_page_refs(layout.pages, layout.print_pages.anchors)
+        # Only a book with page references has boxes to look for (a walk of every box).
+        unresolved = (retype_page_refs(layout.pages, layout.print_pages.anchors)
+                      if book.has_page_refs else set())
         _write(book, layout, path, context, variant, shape)
     finally:
         _release(layout)

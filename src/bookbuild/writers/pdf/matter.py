@@ -134,7 +134,7 @@ def _back(book: Book, renderer: PartRenderer, layouts: LayoutCache, text_pages: 
         return cached
     own = _fresh(renderer)
     document = lay_out_back(own, draft, book, calls, start, folios)
-    unresolved = retype_page_refs(document.pages, shown)
+    unresolved = retype_page_refs(document.pages, shown) if book.has_page_refs else set()
     return Piece(key, start, Laid(read_pages(document)), document, own, unresolved=unresolved)
 
 

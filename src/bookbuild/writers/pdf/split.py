@@ -353,7 +353,7 @@ def _lay_out_part(connection: Connection, book: Book, shape: Geometry, iso: str,
         waited = time.perf_counter()
         if first_folio != 1:        # laid out from folio 1: right for the first part only
             retype_folios(document, first_folio)
-        unresolved = retype_page_refs(document.pages, shown)
+        unresolved = retype_page_refs(document.pages, shown) if book.has_page_refs else set()
         grafted = time.perf_counter()
         stand_ins = _write(document, renderer.render("pdf/pad.html"), path, shape, variant,
                            document_id)
