@@ -111,7 +111,7 @@ def test_findings_fixes_and_navigation(client: LspClient, book: Path) -> None:
     # A key mistyped: the finding arrives on the keystroke, at the key, as an error.
     wrong = ONE.replace("smith1983", "smith1938")
     sent = _change(client, uri, 2, wrong)
-    found = client.diagnostics(uri, TIMEOUT, since=sent,
+    found = client.diagnostics(uri, TIMEOUT, since=sent, version=2,
                                where=lambda ds: "unknown-citation" in _codes(ds))
     unknown = next(d for d in found if d["code"] == "unknown-citation")
     assert unknown["severity"] == 1 and unknown["source"] == "bookbuild"
@@ -132,7 +132,7 @@ def test_findings_fixes_and_navigation(client: LspClient, book: Path) -> None:
     mended = _apply(wrong, fix["edit"]["changes"][uri])
     assert mended == ONE
     sent = _change(client, uri, 3, mended)
-    cleared = client.diagnostics(uri, TIMEOUT, since=sent)
+    cleared = client.diagnostics(uri, TIMEOUT, since=sent, version=3)
     assert "unknown-citation" not in _codes(cleared)
 
     # Go to definition: the key to its entry in the .bib, a link to its anchor.
@@ -186,8 +186,10 @@ def test_accepting_in_book_yaml(client: LspClient, book: Path) -> None:
         assert len(getattr(loaded, key)) == 1
         sent = time.monotonic()
         client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
-        remaining = client.diagnostics(uri, TIMEOUT, since=sent)
-        assert finding["code"] not in _codes(remaining)
+        # book.yaml has no version to wait for: a check under way at the save may still
+        # publish the finding; the one after the save must clear it.
+        client.diagnostics(uri, TIMEOUT, since=sent,
+                           where=lambda ds, code=finding["code"]: code not in _codes(ds))
 
 
 def test_a_book_yaml_that_cannot_be_read_is_reported(client: LspClient, book: Path) -> None:
@@ -197,8 +199,8 @@ def test_a_book_yaml_that_cannot_be_read_is_reported(client: LspClient, book: Pa
     config.write_text("title: [Served\nauthor: A. Writer\n", encoding="utf-8")
     sent = time.monotonic()
     client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
-    reported = client.diagnostics(config.as_uri(), TIMEOUT, since=sent)
-    assert reported and reported[0]["severity"] == 1
+    reported = client.diagnostics(config.as_uri(), TIMEOUT, since=sent, where=bool)
+    assert reported[0]["severity"] == 1
     # The server goes on: it still answers, and a mended book.yaml is checked again.
     assert client.request("textDocument/hover", {
         "textDocument": {"uri": one}, "position": _position(ONE, "@smith1983", 2)}, TIMEOUT)
@@ -206,4 +208,4 @@ def test_a_book_yaml_that_cannot_be_read_is_reported(client: LspClient, book: Pa
                       encoding="utf-8")
     sent = time.monotonic()
     client.notify("textDocument/didSave", {"textDocument": {"uri": config.as_uri()}})
-    assert client.diagnostics(config.as_uri(), TIMEOUT, since=sent) == []
+    client.diagnostics(config.as_uri(), TIMEOUT, since=sent, where=lambda ds: not ds)

@@ -80,11 +80,19 @@ class LspClient:
         return self._wait(find, timeout, "no notification as expected")
 
     def diagnostics(self, uri: str, timeout: float = 30, since: float = 0.0,
-                    where: Callable[[list[Message]], bool] = lambda d: True) -> list[Message]:
-        """The next diagnostics published for `uri` (after `since`) that `where` accepts."""
-        _, message = self.wait_for(
-            lambda m: m.get("method") == "textDocument/publishDiagnostics"
-            and m["params"]["uri"] == uri and where(m["params"]["diagnostics"]), timeout, since)
+                    where: Callable[[list[Message]], bool] = lambda d: True,
+                    version: int | None = None) -> list[Message]:
+        """The next diagnostics published for `uri` (after `since`) that `where` accepts; with
+        `version`, only those on that version of the document or a later one: a check under
+        way when the change was sent may publish its findings after it."""
+        def wanted(m: Message) -> bool:
+            if m.get("method") != "textDocument/publishDiagnostics" or m["params"]["uri"] != uri:
+                return False
+            checked = m["params"].get("version")
+            if version is not None and (checked is None or checked < version):
+                return False
+            return where(m["params"]["diagnostics"])
+        _, message = self.wait_for(wanted, timeout, since)
         diagnostics: list[Message] = message["params"]["diagnostics"]
         return diagnostics
 

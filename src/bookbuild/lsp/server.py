@@ -124,6 +124,7 @@ class BookServer(LanguageServer):
     async def _check_later(self, state: BookState, generation: int, delay: float) -> None:
         await asyncio.sleep(delay)
         overlay = self.overlay(state.manuscript)    # the texts as they are now, not later
+        versions = self.versions(state.manuscript)
         loop = asyncio.get_running_loop()
         early: list[Diagnostic] = []
 
@@ -131,7 +132,7 @@ class BookServer(LanguageServer):
             early[:] = findings
             shown = threading.Event()
             loop.call_soon_threadsafe(self._publish_early, state, generation, book, findings,
-                                      overlay, shown)
+                                      overlay, versions, shown)
             # Wait until they are sent: the whole-text checks would hold the GIL in long C calls
             # (regular expressions over the book, dictionaries of its words) and keep the event
             # loop from sending them for seconds.
@@ -154,21 +155,22 @@ class BookServer(LanguageServer):
         # Logged first, so that a client timing the publication can read the check's time.
         self.log(types.MessageType.Log, f"bookbuild: {len(result.findings)} findings in "
                  f"{state.manuscript} ({result.seconds:.2f} s)")
-        self.publish(state, result)
+        self.publish(state, result, versions)
         shown_early = set(early)
         state.whole_text = [f for f in result.findings if f not in shown_early] \
             if result.book is not None else []
 
     def _publish_early(self, state: BookState, generation: int, book: Book,
                        findings: list[Diagnostic], overlay: dict[Path, str],
-                       shown: threading.Event) -> None:
+                       versions: dict[str, int], shown: threading.Event) -> None:
         try:
-            self._publish_early_findings(state, generation, book, findings, overlay)
+            self._publish_early_findings(state, generation, book, findings, overlay, versions)
         finally:
             shown.set()
 
     def _publish_early_findings(self, state: BookState, generation: int, book: Book,
-                                findings: list[Diagnostic], overlay: dict[Path, str]) -> None:
+                                findings: list[Diagnostic], overlay: dict[Path, str],
+                                versions: dict[str, int]) -> None:
         """What parsing and every check but the whole-text ones found, shown at once, with
         the whole-text checks' findings (duplicates, fonts, copy-editing) of the last check until
         this check's own arrive; not when book.yaml or the bibliography changed, which may
@@ -179,7 +181,7 @@ class BookServer(LanguageServer):
         if book.config != last.config or _keys(book) != _keys(last):
             return
         self.publish(state, CheckResult(state.manuscript, findings + state.whole_text, None,
-                                        overlay))
+                                        overlay), versions)
 
     def overlay(self, manuscript: Path) -> dict[Path, str]:
         """The open chapters' texts by resolved absolute path, for `pipeline.check`."""
@@ -190,9 +192,22 @@ class BookServer(LanguageServer):
                 texts[path] = document.source
         return texts
 
+    def versions(self, manuscript: Path) -> dict[str, int]:
+        """The versions of the documents open in `manuscript` (URI -> version), taken with the
+        overlay: published with their findings, so that an editor (and a test) can tell the
+        findings on the text it holds from those of a check that was under way when it typed."""
+        return {document.uri: document.version for document in
+                list(self.workspace.text_documents.values())
+                if document.version is not None and (path := uri_path(document.uri)) is not None
+                and path.is_relative_to(manuscript)}
+
     # -- publishing ------------------------------------------------------------------------
 
-    def publish(self, state: BookState, result: CheckResult) -> None:
+    def publish(self, state: BookState, result: CheckResult,
+                versions: dict[str, int] | None = None) -> None:
+        """Send `result`'s findings, by file; each open file's with the version checked
+        (LSP 3.15 `PublishDiagnosticsParams.version`)."""
+        versions = versions or {}
         state.result = result
         if result.book is not None:
             state.book = result.book
@@ -206,10 +221,12 @@ class BookServer(LanguageServer):
             by_uri[texts.uri(path)].append(self.lsp_diagnostic(finding, path, texts))
         for uri, diagnostics in by_uri.items():
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics))
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=diagnostics,
+                                               version=versions.get(uri)))
         for uri in state.published - by_uri.keys():
             self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=[],
+                                               version=versions.get(uri)))
         state.published = set(by_uri)
 
     def lsp_diagnostic(self, finding: Diagnostic, path: Path, texts: FileTexts) -> types.Diagnostic:
