@@ -191,7 +191,7 @@ def test_no_delivery_no_findings(tmp_path: Path) -> None:
 
 def _facts(**changes: object) -> PrintFacts:
     facts = PrintFacts(pages=200, trim=(5.5, 8.5), bleed=False, pdfx="PDF/X-4",
-                       fonts_embedded=True, min_text=8.0, min_line=1.0, min_image_ppi=300.0,
+                       fonts_embedded=True, min_text=8.0, min_line=(1.0, 1), min_image_ppi=300.0,
                        file="t.pdf")
     return dataclasses.replace(facts, **changes)  # type: ignore[arg-type]
 
@@ -229,7 +229,7 @@ def test_kdp_print_most_pages_by_paper_and_width(plain: Book) -> None:
 
 def test_kdp_print_type_lines_and_images(plain: Book) -> None:
     found = check_print(_delivered(plain, "kdp-print"),
-                        _facts(min_text=6.0, min_line=0.25, min_image_ppi=150.0, pdfx=None,
+                        _facts(min_text=6.0, min_line=(0.25, 3), min_image_ppi=150.0, pdfx=None,
                                fonts_embedded=False))
     assert [(f.code, f.severity) for f in found] == [
         ("print-fonts", Severity.ERROR), ("print-type-size", Severity.ERROR),
@@ -399,3 +399,21 @@ def test_an_unreadable_epub(epub: tuple[Book, Path], tmp_path: Path) -> None:
     broken.write_bytes(b"not a zip")
     (found,) = check_epub(_delivered(epub[0], "kobo"), broken)
     assert found.code == "epub-unreadable" and found.is_error
+
+
+def test_kdp_ebook_wants_the_epub_isbn_its_own(tmp_path: Path) -> None:
+    shared = _book(tmp_path / "a", "isbn: 9780306406157\ndelivery: [kdp-print, kdp-ebook]\n")
+    (found,) = check_delivery(shared)
+    assert (found.code, found.severity, str(found.place)) == ("delivery-isbn", Severity.WARNING,
+                                                              "book.yaml:2")
+    assert found.message.startswith(
+        "the EPUB carries the print edition's ISBN 9780306406157: Amazon KDP eBook (Kindle): an "
+        "eBook's ISBN is never one from a print version of the book")
+    assert found.message.endswith("give each edition its own ISBN (isbn: {pdf: 9780306406157, "
+                                  "epub: ...}), or none to the EPUB")
+    # Its own ISBN, or none (KDP gives an eBook an ASIN), is right; so is the one ISBN of a
+    # book delivered only in print.
+    for config in ("isbn: {pdf: 9780306406157, epub: 9781402894626}\ndelivery: [kdp-ebook]\n",
+                   "isbn: {pdf: 9780306406157}\ndelivery: [kdp-print, kdp-ebook]\n",
+                   "isbn: 9780306406157\ndelivery: [kdp-print, ingramspark]\n"):
+        assert list(check_delivery(_book(tmp_path / str(len(config)), config))) == [], config

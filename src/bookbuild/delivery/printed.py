@@ -48,7 +48,7 @@ class PrintFacts:
     pdfx: str | None                    # the PDF's GTS_PDFXVersion, e.g. "PDF/X-4"; None: not PDF/X
     fonts_embedded: bool
     min_text: float | None              # points: the smallest type; None: unknown (no text)
-    min_line: float | None              # points: the thinnest stroke; None: none drawn
+    min_line: tuple[float, int] | None  # points, and its page: the thinnest line; None: none
     min_image_ppi: float | None         # the coarsest image's pixels per inch; None: no images
     file: str | None = None             # the PDF's name, where findings are placed
     min_margin: float | None = None     # inches: the least distance of any text from the trim
@@ -141,9 +141,11 @@ def _measures(facts: PrintFacts, printer: Profile, add: Add) -> None:
             f"set nothing smaller than {rule.value:g} pt (notes, captions, tables, superscripts)")
     rule = printer.rule("min-line")
     if rule is not None and isinstance(rule.value, (int, float)) and facts.min_line is not None \
-            and facts.min_line < rule.value - LINE_TOLERANCE:
-        add("print-line-weight", rule, f"the thinnest line is {facts.min_line:g} pt",
-            f"draw rules and borders at least {rule.value:g} pt thick")
+            and facts.min_line[0] < rule.value - LINE_TOLERANCE:
+        weight, page = facts.min_line
+        add("print-line-weight", rule, f"a line {weight:.2f} pt thick on page {page} of the PDF",
+            f"draw rules and borders at least {rule.value:g} pt thick (a style's own rules; "
+            "bookbuild's are drawn at the printer's weight when it is in book.yaml's delivery)")
     rule = printer.rule("image-ppi")
     if rule is not None and isinstance(rule.value, (int, float)) \
             and facts.min_image_ppi is not None \

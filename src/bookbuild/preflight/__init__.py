@@ -87,6 +87,7 @@ class Report:
     findings: list[Diagnostic] = field(default_factory=list)
     min_text: float | None = None               # pt: the smallest type on any page
     min_image_ppi: float | None = None          # the coarsest image, at its placed size
+    min_line: tuple[float, int] | None = None   # pt, and its page: the thinnest line in the trim
 
     @property
     def spine(self) -> float:
@@ -148,6 +149,7 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
             foreign += more
             measures = measures.merged(other)
     report.min_text, report.min_image_ppi = measures.min_text, measures.min_image_ppi
+    report.min_line = measures.min_line
     reported = _foreign_characters(report, foreign, locate)
     _font_checks(report, reader, reported)
     _resource_checks(report, reader)
@@ -164,7 +166,8 @@ def print_facts(report: Report, min_margin: float | None = None) -> PrintFacts:
     from `text_margin` when a printer has a rule for it."""
     return PrintFacts(pages=report.pages, trim=report.trim, bleed=report.bleed, pdfx=report.pdfx,
                       fonts_embedded=not any(f.code == "pdf-font-not-embedded" for f in report.findings),
-                      min_text=report.min_text, min_line=None, min_image_ppi=report.min_image_ppi,
+                      min_text=report.min_text, min_line=report.min_line,
+                      min_image_ppi=report.min_image_ppi,
                       file=report.file, min_margin=min_margin)
 
 
@@ -191,23 +194,28 @@ def text_margin(path: Path) -> float | None:
 
 @dataclass
 class _Measures:
-    """The smallest type and the coarsest image of some pages."""
+    """The smallest type, the coarsest image and the thinnest line of some pages."""
 
     min_text: float | None = None
     min_image_ppi: float | None = None
+    min_line: tuple[float, int] | None = None   # pt, and the page it is on
 
-    def add(self, text: PageText) -> None:
+    def add(self, text: PageText, page: int) -> None:
         if text.min_size is not None:
             self.min_text = min(self.min_text or text.min_size, text.min_size)
         for item in text.drawn:
             ppi = _image_ppi(item)
             if ppi is not None:
                 self.min_image_ppi = min(self.min_image_ppi or ppi, ppi)
+        if text.min_line is not None and (self.min_line is None or text.min_line < self.min_line[0]):
+            self.min_line = (text.min_line, page)
 
     def merged(self, other: _Measures) -> _Measures:
         texts = [v for v in (self.min_text, other.min_text) if v is not None]
         ppis = [v for v in (self.min_image_ppi, other.min_image_ppi) if v is not None]
-        return _Measures(min(texts) if texts else None, min(ppis) if ppis else None)
+        lines = [v for v in (self.min_line, other.min_line) if v is not None]
+        return _Measures(min(texts) if texts else None, min(ppis) if ppis else None,
+                         min(lines) if lines else None)
 
 
 def _image_ppi(item: Drawn) -> float | None:
@@ -257,7 +265,7 @@ class _PageJob:
             _trim_and_bleed(report, self.config, page, number, trim, self.size, self.bleed,
                             self.crop_marks)
             result = _read_page(page, trim, fonts, reader, recall)
-            measures.add(result)
+            measures.add(result, number)
             _text_checks(report, result, number, trim, gutter, outside_minimum, self.crop_marks)
             _drawn_checks(report, result.drawn, number, trim, self.margins,
                           self.bleed_width(), self.crop_marks)

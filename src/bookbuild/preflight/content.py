@@ -7,7 +7,8 @@ For each page it reports where text was set, its smallest size, glyphs missing f
 (CID 0, read through the font's encoding CMap when it has one), the characters set in fonts that
 are not the book's, device RGB colour, strokes drawn outside the trim (crop marks), and the box of
 every object drawn: images (XObjects and inline), paths that are filled or stroked, the contents
-of forms, each cut to the clipping path in force. White fills are left out: they print nothing.
+of forms, each cut to the clipping path in force, and the thinnest line inside the trim
+(`lines`). White fills are left out: they print nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from pypdf.generic import DictionaryObject, IndirectObject
 
+from bookbuild.preflight.lines import MIN_LENGTH, band_weight, normalised, stroke_weight
 from bookbuild.preflight.tokens import operations
 
 Matrix = tuple[float, float, float, float, float, float]
@@ -103,6 +105,7 @@ class PageText:
     outside_strokes: int = 0                              # strokes beyond the trim box
     runs: list[Run] = field(default_factory=list)         # kept only when asked for
     drawn: list[Drawn] = field(default_factory=list)
+    min_line: float | None = None                         # pt: the thinnest line in the trim
     foreign: dict[str, dict[str, None]] = field(default_factory=dict)  # font: its characters
 
 
@@ -137,6 +140,8 @@ class PageReader:
         stack: list[_State] = []
         text_matrix = line_matrix = IDENTITY
         path: list[tuple[float, float]] = []
+        rects: list[Box] = []           # the path's rectangles, when it is made of nothing else
+        shaped = False                  # the path has lines or curves of its own
         clipping = False
         if contents is None:
             return
@@ -189,19 +194,23 @@ class PageReader:
                 clipping = True
             elif op in ("m", "l"):
                 path.append(apply(state.ctm, float(operands[0]), float(operands[1])))
+                shaped = True
             elif op in ("c", "v", "y"):
                 path.append(apply(state.ctm, float(operands[-2]), float(operands[-1])))
+                shaped = True
             elif op == "re":
                 x, y, w, h = (float(v) for v in operands)
-                path += [apply(state.ctm, x, y), apply(state.ctm, x + w, y + h)]
+                corners = [apply(state.ctm, x, y), apply(state.ctm, x + w, y + h)]
+                path += corners
+                rects.append(normalised(*corners))
             elif op in _FILL_OR_STROKE or op == "n":
                 if op in _STROKES and any(self._outside(point) for point in path):
                     self.result.outside_strokes += 1
                 if path and clipping:
                     state.clip = _intersect(state.clip, _bounds(path))
                 if path and op != "n":
-                    self._paint(state, op, path)
-                path = []
+                    self._paint(state, op, path, [] if shaped else rects)
+                path, rects, shaped = [], [], False
                 clipping = False
             elif op == "Do":
                 self._form(resources, operands[0], pdf, state)
@@ -218,13 +227,16 @@ class PageReader:
         else:
             state.white_fill = white
 
-    def _paint(self, state: _State, op: str, path: list[tuple[float, float]]) -> None:
-        """Record a filled or stroked path (white fills print nothing)."""
+    def _paint(self, state: _State, op: str, path: list[tuple[float, float]],
+               rects: list[Box]) -> None:
+        """Record a filled or stroked path (white fills print nothing); `rects`: its
+        rectangles when it is made of nothing else."""
         stroked = op in _STROKES
         if (op in _FILLS_ONLY and state.white_fill) or (stroked and state.white_stroke
                                                         and op not in ("B", "B*", "b", "b*")):
             return
         x0, y0, x1, y1 = _bounds(path)
+        self._line(state, stroked, (x0, y0, x1, y1), rects)
         if stroked:
             a, b, c, d = state.ctm[:4]
             half = state.line_width * abs(a * d - b * c) ** 0.5 / 2
@@ -233,6 +245,19 @@ class PageReader:
         if box is not None:
             thin = min(box[2] - box[0], box[3] - box[1]) < 3
             self.result.drawn.append(Drawn("rule" if thin else "path", box))
+
+    def _line(self, state: _State, stroked: bool, bounds: Box, rects: list[Box]) -> None:
+        """Keep the weight of a line drawn inside the trim (a crop mark is outside it)."""
+        visible = _intersect(state.clip, bounds)
+        if visible is None or _intersect(self.trim, visible) is None:
+            return
+        if stroked:
+            long = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) >= MIN_LENGTH
+            weight = stroke_weight(state.line_width, state.ctm) if long else None
+        else:
+            weight = band_weight(rects) if rects else None
+        if weight is not None and (self.result.min_line is None or weight < self.result.min_line):
+            self.result.min_line = weight
 
     def _image(self, state: _State, kind: str, size: list[Any]) -> None:
         """Record an image: the unit square through the CTM, cut to the clip."""

@@ -15,7 +15,9 @@ The running head's baseline sits 0.5 in below the trim and the folio's 0.5 in ab
 (print.css); the top margin is never less than that and a line (1.2 x the base size), which on
 the usual trims makes it a little more than its 3 units. A printer that keeps everything further
 from the trim (IngramSpark and Lulu: 0.5 in, running heads and folios included; their profiles'
-`min-margin`) gets its distance: the head moves down, and no margin is narrower.
+`min-margin`) gets its distance: the head moves down, and no margin is narrower. A printer with
+a minimum line weight (KDP: 0.75 pt, its profile's `min-line`) gets the table rules and the
+lines of underlined or struck-out text at least that thick (print.css draws rules at 0.4 pt).
 
 On the default trim (5.5 x 8.5 in, 10.5 pt, up to 150 pages) that gives 0.532 in inside, 0.815 in
 outside, 0.675 in at the top and 1.259 in at the foot: a text block of 4.153 x 6.566 in, a
@@ -34,6 +36,7 @@ from bookbuild.printspec import BLEED, PT_PER, binding_allowance, minimum_gutter
 MARKS_SLUG = 0.25           # inches of room for crop marks around a proof
 RUNNING_HEAD = 0.5          # inches from the trim to the running head's baseline (print.css)
 HEAD_PADDING = 28.6         # pt from the trim to the top of the running head's line (print.css)
+RULE = 0.4                  # pt: the weight of print.css's table rules
 INSIDE, TOP, OUTSIDE, BOTTOM = 2, 3, 4, 6       # the margins' proportions, in units
 ACROSS, DOWN = 27, 40.5     # units in the trim's width and in its height
 
@@ -53,6 +56,7 @@ class Geometry:
     font_size: float
     pages: int                  # the page count the gutter was chosen for
     head_drop: float = 0.0      # how much lower the running head stands, for a printer's margin
+    line: float = 0.0           # pt: the thinnest line the printers print (0: no rule)
 
     @property
     def css_bleed(self) -> float:
@@ -71,7 +75,18 @@ class Geometry:
             # parts within it (a little less, so that rounding never pushes it onto a new page).
             f".full-page {{ height: {self.block_height - 1:.3f}pt; }}\n"
             + (f"@page {{ @top-center {{ padding-top: {HEAD_PADDING + self.head_drop:.3f}pt; }} }}\n"
-               if self.head_drop else ""))
+               if self.head_drop else "")
+            + (self.line_css() if self.line > RULE else ""))
+
+    def line_css(self) -> str:
+        """Rules, underlines and strike-outs at least `line` thick. WeasyPrint draws a
+        line-through at the font's own thickness (Gentium's 0.05 em: 0.51 pt at 10.5 pt) whatever
+        the style says, so a strike-out is drawn as an underline raised to where the font strikes
+        (Gentium: 0.244 em above the baseline, less half the line)."""
+        return (f"th, td {{ border-bottom-width: {self.line:.3f}pt; }}\n"
+                f"u, ins {{ text-decoration-thickness: {self.line:.3f}pt; }}\n"
+                f"del, s {{ text-decoration-line: underline; text-underline-offset: -0.25em;"
+                f" text-decoration-thickness: {self.line:.3f}pt; }}\n")
 
     @property
     def block_height(self) -> float:
@@ -96,7 +111,8 @@ def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> G
         outside=max(OUTSIDE * across, least),
         # Room for the running head and more than a line between it and the text.
         top=max(TOP * down, RUNNING_HEAD * 72 + drop + 1.2 * font_size),
-        bottom=max(BOTTOM * down, least), font_size=font_size, pages=pages, head_drop=drop)
+        bottom=max(BOTTOM * down, least), font_size=font_size, pages=pages, head_drop=drop,
+        line=least_line(config))
 
 
 def least_margin(config: BookConfig) -> float:
@@ -105,6 +121,15 @@ def least_margin(config: BookConfig) -> float:
     from bookbuild.delivery import print_profiles
     values = [rule.value for printer in print_profiles(config)
               if (rule := printer.rule("min-margin")) is not None]
+    return max((float(v) for v in values if isinstance(v, (int, float))), default=0.0)
+
+
+def least_line(config: BookConfig) -> float:
+    """The heaviest of the `min-line` rules (pt) of the printers the book is delivered to: the
+    thinnest line all of them print reliably, 0 when none says."""
+    from bookbuild.delivery import print_profiles
+    values = [rule.value for printer in print_profiles(config)
+              if (rule := printer.rule("min-line")) is not None]
     return max((float(v) for v in values if isinstance(v, (int, float))), default=0.0)
 
 
