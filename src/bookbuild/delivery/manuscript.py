@@ -32,6 +32,7 @@ def check_delivery(book: Book) -> Iterator[Diagnostic]:
         if delivered.kind == "print":
             yield from _trim(config, delivered)
         yield from _isbn(config, delivered)
+        yield from _isbn_own(config, delivered)
         yield from _publisher(config, delivered)
         yield from _store_links(links, delivered)
 
@@ -121,6 +122,18 @@ def _isbn(config: BookConfig, delivered: Profile) -> Iterator[Diagnostic]:
     yield finding("delivery-isbn", f"no ISBN for the {words} edition: {delivered.title}: "
                   f"{rule.cited()}; add 'isbn:' to book.yaml (one for every edition, or "
                   f"{{{edition}: ...}} for this one)", config.place_of("isbn"))
+
+
+def _isbn_own(config: BookConfig, delivered: Profile) -> Iterator[Diagnostic]:
+    """A store that wants the EPUB's ISBN to be its own, and book.yaml gives the print
+    edition's (one `isbn:` for every edition does)."""
+    rule = delivered.rule("isbn-own")
+    epub = config.isbn.get("epub")
+    if rule is None or rule.value is not True or not epub or epub != config.isbn.get("pdf"):
+        return
+    yield finding("delivery-isbn", f"the EPUB carries the print edition's ISBN {epub}: "
+                  f"{delivered.title}: {rule.cited()}; give each edition its own ISBN "
+                  f"(isbn: {{pdf: {epub}, epub: ...}}), or none to the EPUB", config.place_of("isbn"))
 
 
 def _publisher(config: BookConfig, delivered: Profile) -> Iterator[Diagnostic]:
