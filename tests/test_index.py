@@ -12,11 +12,13 @@ from typing import Any
 
 import pypdf
 import pytest
+from markupsafe import Markup
 from pypdf.generic import NameObject, TextStringObject
 
 from bookbuild.index import build_index, page_range
 from bookbuild.pipeline import build, load
 from bookbuild.progress import Progress
+from bookbuild.render.index import EntryView, LocatorView, place_breaks
 
 
 def _book(root: Path, lang: str, text: str) -> Path:
@@ -292,3 +294,23 @@ def test_the_web_search_finds_index_entries_with_their_headings(indexed: Path) -
     assert any(text.startswith("Kollontai, Alexandra — and the Workers’ Opposition, ")
                for text in passages)
     assert any(text.startswith("Cheka. See Terror, Great") for text in passages)
+
+
+def test_an_index_page_break_is_marked_where_the_page_begins_in_its_entry() -> None:
+    """The print layout says which entry a page begins in and after how many of its word
+    characters; the screen editions mark it before the term, or before the locator the page
+    begins with, or before the cross-references."""
+    def entry(key: str, *children: EntryView) -> EntryView:
+        return EntryView(Markup("<i>Capital</i> (Marx)"), [LocatorView("#a", "142–45"),
+                                                           LocatorView("#b", "9n1")],
+                         [], [Markup("Marx")], list(children), key)
+    child = entry("x2")
+    entries = [entry("x1", child), entry("x3"), entry("x4")]
+    # "Capital Marx" has 11 word characters, "142–45" 5 and "9n1" 3.
+    place_breaks(entries, {"x1": [(0, "7")], "x2": [(11, "8")], "x3": [(16, "9")],
+                           "x4": [(19, "10"), (5, "11")]})
+    assert entries[0].breaks == {0: ["7"]} and child.breaks == {1: ["8"]}
+    assert entries[1].breaks == {2: ["9"]}
+    # Past the last locator: before "See also"; inside a term that turns over: before the first
+    # locator (the first words the new page shows).
+    assert entries[2].breaks == {3: ["10"], 1: ["11"]}

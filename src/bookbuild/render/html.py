@@ -175,11 +175,11 @@ class HtmlRenderer:
 
     def end(self) -> str:
         """Markers for breaks the text did not reach (there should be none)."""
-        leftover = "".join(self._marker(folio) for _, folio in self._pending)
+        leftover = "".join(self.page_marker(folio) for _, folio in self._pending)
         self._pending = []
         return leftover
 
-    def _marker(self, folio: str) -> str:
+    def page_marker(self, folio: str) -> str:
         """Where a print page begins. Assistive technology meets it as a page break named
         "Page N" and nothing else: no text inside, and no `title` (it would be read as a
         description). On the web `separator`, the role doc-pagebreak refines, follows it as the
@@ -197,9 +197,9 @@ class HtmlRenderer:
         """The marker of a print page break met in the text: here, or held for later when the
         text is inside something whose words are an accessible name."""
         if self._held is not None:
-            self._held.append(self._marker(folio))
+            self._held.append(self.page_marker(folio))
             return ""
-        return self._marker(folio)
+        return self.page_marker(folio)
 
     def _place(self, markers: list[str]) -> str:
         """Markers held back from inside an element, placed just outside it (or held again when
@@ -226,7 +226,7 @@ class HtmlRenderer:
         rule, a table, a figure) begins: the print page begins with that block."""
         markers = []
         while self._pending and self._pending[0][0] <= self._count:
-            markers.append(self._marker(self._pending.pop(0)[1]))
+            markers.append(self.page_marker(self._pending.pop(0)[1]))
         return self._place(markers)
 
     def _str(self, value: str) -> str:

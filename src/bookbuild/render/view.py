@@ -17,7 +17,7 @@ from bookbuild.ast import heading_text
 from bookbuild.model import Book, Chapter, Note, block_key
 from bookbuild.render.crossrefs import CrossRefTexts
 from bookbuild.render.html import HtmlRenderer, Links
-from bookbuild.render.index import EntryView, index_view
+from bookbuild.render.index import EntryView, index_view, place_breaks
 
 BACKLINK_GLYPH = "↑"
 
@@ -127,7 +127,14 @@ class EditionView:
         edition laid out in this build, if any."""
         if folios is None and self.book.print_pages is not None:
             folios = self.book.print_pages.anchors
-        return index_view(self.book, self.links, folios)
+        entries = index_view(self.book, self.links, folios)
+        if not self.keyed:
+            place_breaks(entries, self.renderer.page_breaks)
+        return entries
+
+    def page_markers(self, entry: EntryView, place: int) -> Markup:
+        """The markers of the print pages that begin at `place` in an index entry."""
+        return Markup("".join(self.renderer.page_marker(folio) for folio in entry.markers_at(place)))
 
     def contents(self) -> list[ContentsEntry]:
         """The chapters with their sections, then the notes and the bibliography."""

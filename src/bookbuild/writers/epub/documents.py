@@ -101,6 +101,8 @@ def page_list(book: Book, links: PageLinks) -> list[PageEntry]:
             page = links.page(book.chapters[int(key[1:].split("-")[0])].page)
         elif key.startswith("n"):
             page = links.note(int(key[1:])).split("#")[0]
+        elif key.startswith("x"):
+            page = links.section("book-index")
         else:
             page = links.section("bibliography")
         entries.append(PageEntry(folio, f"{page}#page-{folio}"))
