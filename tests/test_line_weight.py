@@ -8,6 +8,7 @@ and its lines read back by pdfium, independently of the preflight.
 from __future__ import annotations
 
 import ctypes
+import io
 import random
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def test_band_weight(rects: list[tuple[float, float, float, float]], weight: flo
 
 def _thinnest(pdf: bytes | Path) -> list[float | None]:
     """The preflight reader's thinnest line on each page."""
-    reader = PdfReader(pdf if isinstance(pdf, Path) else __import__("io").BytesIO(pdf))
+    reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
     found: list[float | None] = []
     for page in reader.pages:
         box = page.trimbox

@@ -118,18 +118,20 @@ def geometry(config: BookConfig, pages: int, bleed: bool, crop_marks: bool) -> G
 def least_margin(config: BookConfig) -> float:
     """The widest of the `min-margin` rules (inches) of the printers the book is delivered to:
     how far from the trim everything on the page must keep, 0 when none says."""
-    from bookbuild.delivery import print_profiles
-    values = [rule.value for printer in print_profiles(config)
-              if (rule := printer.rule("min-margin")) is not None]
-    return max((float(v) for v in values if isinstance(v, (int, float))), default=0.0)
+    return _strictest(config, "min-margin")
 
 
 def least_line(config: BookConfig) -> float:
     """The heaviest of the `min-line` rules (pt) of the printers the book is delivered to: the
     thinnest line all of them print reliably, 0 when none says."""
+    return _strictest(config, "min-line")
+
+
+def _strictest(config: BookConfig, name: str) -> float:
+    """The largest value of the rule `name` among the printers the book is delivered to."""
     from bookbuild.delivery import print_profiles
     values = [rule.value for printer in print_profiles(config)
-              if (rule := printer.rule("min-line")) is not None]
+              if (rule := printer.rule(name)) is not None]
     return max((float(v) for v in values if isinstance(v, (int, float))), default=0.0)
 
 
