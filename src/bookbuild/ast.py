@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
 
 Node = dict[str, Any]
@@ -24,7 +25,7 @@ _SPACE_NODE = {"t": "Space"}
 _BLOCKS = {"Para", "Plain", "Header", "CodeBlock", "RawBlock", "BlockQuote", "OrderedList",
            "BulletList", "DefinitionList", "HorizontalRule", "Table", "Figure", "Div", "LineBlock"}
 WORD = re.compile(r"\w+")
-_TAG = re.compile(r"<[^>]*>")
+_HTML_FORMATS = ("html", "html5", "html4")
 
 
 def node(t: str, c: object = None) -> Node:
@@ -70,11 +71,49 @@ def iter_text(value: object, skip: frozenset[str] = frozenset({"Note", "NoteRef"
         t = n["t"]
         if t in _TEXT:
             index = _TEXT[t]
-            text = n["c"] if index is None else n["c"][index]
-            # Raw HTML reaches readers as its text only (see render.html._raw).
-            yield _TAG.sub(" ", text) if t in ("RawInline", "RawBlock") else text
+            if t in ("RawInline", "RawBlock"):   # readers see its text only, as the editions do
+                yield "".join(" " if part is None else part for part in raw_parts(n["c"][0], n["c"][1]))
+                continue
+            yield n["c"] if index is None else n["c"][index]
         elif t in _SPACES:
             yield " "
+
+
+def raw_parts(fmt: str, content: str) -> list[str | None]:
+    """What readers see of raw content: for HTML its text (character references decoded),
+    None for each line break (<br>); tags, comments, scripts and styles dropped. Other formats
+    (LaTeX, ...) show nothing. Every edition and every check reads raw content through this."""
+    if fmt.lower() not in _HTML_FORMATS:
+        return []
+    parser = _TextOnly()
+    parser.feed(content)
+    parser.close()
+    return parser.parts
+
+
+class _TextOnly(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str | None] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append(None)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "br":
+            self.parts.append(None)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
 
 
 def stringify(value: object) -> str:

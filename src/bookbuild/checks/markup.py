@@ -16,6 +16,7 @@ from bookbuild.ast import iter_nodes
 from bookbuild.checks.codes import finding
 from bookbuild.diagnostics import Diagnostic, Place
 from bookbuild.model import Book
+from bookbuild.parse.scan import Kind
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
 _UNSAFE_TAGS = {"script", "iframe", "object", "embed", "link", "style", "meta", "base", "form",
@@ -29,10 +30,11 @@ _HARMLESS = {"br"}
 def check_fences(book: Book) -> Iterator[Diagnostic]:
     for chapter in book.chapters:
         opened: tuple[int, str, int] | None = None      # line, fence character, length
+        kinds = chapter.scan.kinds
         for number, line in enumerate(chapter.source.text.split("\n"), start=1):
             match = _FENCE.match(line)
-            if match is None:
-                continue
+            if match is None or (opened is None and kinds[number - 1] is Kind.COMMENT):
+                continue                # a fence inside an HTML comment is not one
             fence, rest = match.groups()
             if opened is None:
                 if not (fence[0] == "`" and "`" in rest):

@@ -1,8 +1,11 @@
 """Parse stage: a line scan of a chapter's Markdown for what pandoc's AST forgets.
 
 pandoc's markdown reader keeps no source positions and drops footnote labels, so we classify each
-line (text, fenced code, footnote definition, link definition, blank) and record footnote
-references and definitions, inline notes and explicit `{#id}` attributes with their lines.
+line (text, fenced code, footnote definition, link definition, HTML comment, blank) and record
+footnote references and definitions, inline notes and explicit `{#id}` attributes with their
+lines. A comment that opens a block (`<!--` at the start of a line after a blank one) runs to the
+line holding `-->`: pandoc keeps it as raw HTML that no edition shows, so nothing in it is a
+note, an id, a fence or a word of the text.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ class Kind(Enum):
     FENCE = 2        # a fenced code block, fences included
     NOTE = 3         # a footnote definition and its indented continuation
     LINK_DEF = 4     # a reference link definition: [id]: url
+    COMMENT = 5      # an HTML comment block, from the line of <!-- to the line of -->
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,7 @@ class Scan:
 
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
+_COMMENT_OPEN = re.compile(r"^ {0,3}<!--")
 _NOTE_DEF = re.compile(r"^ {0,3}\[\^([^\]\s]+)\]:")
 _LINK_DEF = re.compile(r"^ {0,3}\[(?!\^)[^\]]+\]:\s*\S")
 _NOTE_REF = re.compile(r"(?<!\\)\[\^([^\]\s]+)\](?!:)")
@@ -74,7 +79,12 @@ def classify(lines: list[str]) -> list[Kind]:
     kinds: list[Kind] = []
     fence: tuple[str, int] | None = None
     in_note = False
+    in_comment = False
     for line in lines:
+        if in_comment:
+            kinds.append(Kind.COMMENT)
+            in_comment = "-->" not in line
+            continue
         if fence:
             kinds.append(Kind.FENCE)
             match = _FENCE.match(line)
@@ -91,7 +101,10 @@ def classify(lines: list[str]) -> list[Kind]:
                 kinds.append(Kind.NOTE)
                 continue
             in_note = False
-        if _NOTE_DEF.match(line):
+        if _COMMENT_OPEN.match(line) and (not kinds or kinds[-1] in (Kind.BLANK, Kind.COMMENT)):
+            kinds.append(Kind.COMMENT)
+            in_comment = "-->" not in line[line.index("<!--") + 4:]
+        elif _NOTE_DEF.match(line):
             in_note = True
             kinds.append(Kind.NOTE)
         elif (match := _FENCE.match(line)):
@@ -109,7 +122,7 @@ def scan(text: str) -> Scan:
     result = Scan(kinds=classify(lines))
     kinds = result.kinds
     for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
-        if kind in (Kind.BLANK, Kind.FENCE, Kind.LINK_DEF):
+        if kind in (Kind.BLANK, Kind.FENCE, Kind.LINK_DEF, Kind.COMMENT):
             continue
         code_free = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
         if kind is Kind.NOTE and (definition := _NOTE_DEF.match(code_free)):

@@ -57,8 +57,8 @@ def block_spans(blocks: list[Node], lines: list[str], scan: Scan, index: WordInd
     spans = []
     for i, start in enumerate(starts):
         limit = starts[i + 1] - 1 if i + 1 < len(starts) else len(lines)
-        end = max((n for n in range(start, limit + 1) if kinds[n - 1] in (Kind.TEXT, Kind.FENCE)),
-                  default=start)
+        end = max((n for n in range(start, limit + 1)
+                   if kinds[n - 1] in (Kind.TEXT, Kind.FENCE, Kind.COMMENT)), default=start)
         spans.append(BlockSpan(start, end))
     return spans
 

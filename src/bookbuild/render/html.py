@@ -11,10 +11,9 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from html import escape
-from html.parser import HTMLParser
 from typing import Any, Protocol
 
-from bookbuild.ast import Node, heading_text, iter_nodes, stringify
+from bookbuild.ast import Node, heading_text, iter_nodes, raw_parts, stringify
 from bookbuild.parse.typography import QUOTES
 from bookbuild.render.crossrefs import CrossRefTexts
 from bookbuild.render.urls import is_url, split_urls, url_html, url_markup
@@ -608,35 +607,6 @@ def _attribute_name(key: str) -> str:
 
 
 def _raw(fmt: str, content: str) -> str:
-    """Raw HTML keeps its text and line breaks; tags, scripts and styles are dropped."""
-    if fmt.lower() not in ("html", "html5", "html4"):
-        return ""
-    stripper = _TextOnly()
-    stripper.feed(content)
-    stripper.close()
-    return "".join(stripper.parts)
-
-
-class _TextOnly(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("script", "style"):
-            self._skip += 1
-        elif tag == "br":
-            self.parts.append("<br/>")
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "br":
-            self.parts.append("<br/>")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("script", "style") and self._skip:
-            self._skip -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._skip:
-            self.parts.append(text(data))
+    """Raw HTML keeps its text and line breaks; tags, comments, scripts and styles are dropped
+    (`ast.raw_parts`, which the checks read too)."""
+    return "".join("<br/>" if part is None else text(part) for part in raw_parts(fmt, content))
