@@ -31,7 +31,7 @@ from bookbuild.delivery import (
 )
 from bookbuild.delivery.ebook import EBOOK_CODES, check_epub
 from bookbuild.delivery.manuscript import check_delivery
-from bookbuild.delivery.printed import PRINT_CODES, PrintFacts, check_print
+from bookbuild.delivery.printed import PRINT_CODES, Measured, PrintFacts, check_print
 from bookbuild.diagnostics import Diagnostic, Severity
 from bookbuild.model import Book
 from bookbuild.pipeline import build, load
@@ -191,7 +191,8 @@ def test_no_delivery_no_findings(tmp_path: Path) -> None:
 
 def _facts(**changes: object) -> PrintFacts:
     facts = PrintFacts(pages=200, trim=(5.5, 8.5), bleed=False, pdfx="PDF/X-4",
-                       fonts_embedded=True, min_text=8.0, min_line=(1.0, 1), min_image_ppi=300.0,
+                       fonts_embedded=True, min_text=8.0, min_line=Measured(1.0, 1),
+                       min_image_ppi=Measured(300.0, 1, "1200 x 800 px"),
                        file="t.pdf")
     return dataclasses.replace(facts, **changes)  # type: ignore[arg-type]
 
@@ -229,7 +230,8 @@ def test_kdp_print_most_pages_by_paper_and_width(plain: Book) -> None:
 
 def test_kdp_print_type_lines_and_images(plain: Book) -> None:
     found = check_print(_delivered(plain, "kdp-print"),
-                        _facts(min_text=6.0, min_line=(0.25, 3), min_image_ppi=150.0, pdfx=None,
+                        _facts(min_text=6.0, min_line=Measured(0.25, 3),
+                               min_image_ppi=Measured(150.0, 4, "600 x 400 px"), pdfx=None,
                                fonts_embedded=False))
     assert [(f.code, f.severity) for f in found] == [
         ("print-fonts", Severity.ERROR), ("print-type-size", Severity.ERROR),
@@ -238,7 +240,24 @@ def test_kdp_print_type_lines_and_images(plain: Book) -> None:
         "the smallest type is 6 pt: Amazon KDP Print (paperback): type is at least 7 pt "
         "(https://kdp.amazon.com/en_US/help/topic/G201857950, read 2026-12-01); set nothing "
         "smaller than 7 pt (notes, captions, tables, superscripts)")
+    assert found[2].message.startswith("a line 0.25 pt thick on page 3 of the PDF: ")
+    # No image of the book has that size: the finding names its pixels and page, in the PDF.
+    assert found[3].message.startswith("an image of 600 x 400 px is printed at 150 ppi on page 4 "
+                                       "of the PDF: ")
+    assert str(found[3].place) == "t.pdf"
     assert check_print(_delivered(plain, "kdp-print"), _facts(min_text=6.98)) == []
+
+
+def test_a_coarse_image_is_found_at_its_line(tmp_path: Path) -> None:
+    root = write_book(tmp_path / "m", "title: T\ndelivery: [kdp-print]\n", {
+        "01-one.md": "# One\n\nA line.\n\n![A map](map.png)\n\n![A plan](plan.png)\n"})
+    Image.new("RGB", (900, 600), "white").save(root / "map.png")
+    Image.new("RGB", (600, 400), "white").save(root / "plan.png")
+    book = load(root, Progress(quiet=True))
+    (found,) = check_print(book, _facts(min_image_ppi=Measured(150.0, 4, "600 x 400 px")))
+    assert (found.code, str(found.place)) == ("print-image-ppi", "01-one.md:7")
+    assert found.message.startswith("plan.png (600 x 400 px) is printed at 150 ppi on page 4 of "
+                                    "the PDF: Amazon KDP Print (paperback): ")
 
 
 def test_ingramspark_takes_pdf_x1a_or_x3_only(plain: Book) -> None:

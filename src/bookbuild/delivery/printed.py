@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from PIL import Image
+
 from bookbuild.delivery import Profile, Rule, print_profiles
 from bookbuild.diagnostics import Diagnostic, Place, Severity, plural
 from bookbuild.model import Book
@@ -38,6 +40,16 @@ MARGIN_TOLERANCE = 0.005            # inches
 PDFX1A_FORMAT = "pdf-x1a"
 
 
+@dataclass(frozen=True, order=True)
+class Measured:
+    """A measure taken on one page of the PDF: the thinnest line (pt), the coarsest image
+    (ppi, with its size in pixels as `detail`, "1200 x 800 px")."""
+
+    value: float
+    page: int                           # 1-based, in the PDF
+    detail: str = ""
+
+
 @dataclass(frozen=True)
 class PrintFacts:
     """What the preflight read in the print PDF."""
@@ -48,8 +60,8 @@ class PrintFacts:
     pdfx: str | None                    # the PDF's GTS_PDFXVersion, e.g. "PDF/X-4"; None: not PDF/X
     fonts_embedded: bool
     min_text: float | None              # points: the smallest type; None: unknown (no text)
-    min_line: tuple[float, int] | None  # points, and its page: the thinnest line; None: none
-    min_image_ppi: float | None         # the coarsest image's pixels per inch; None: no images
+    min_line: Measured | None           # points: the thinnest line; None: none drawn
+    min_image_ppi: Measured | None      # the coarsest image's pixels per inch; None: no images
     file: str | None = None             # the PDF's name, where findings are placed
     min_margin: float | None = None     # inches: the least distance of any text from the trim
 
@@ -58,16 +70,18 @@ def check_print(book: Book, facts: PrintFacts,
                 printers: list[Profile] | None = None) -> list[Diagnostic]:
     """The print PDF's facts against `printers` (default: each printer the book is delivered
     to)."""
-    place = Place(facts.file or f"{book.config.slug}.pdf")
+    pdf = Place(facts.file or f"{book.config.slug}.pdf")
+    image = _image_place(book, facts.min_image_ppi)
     findings: list[Diagnostic] = []
     for printer in print_profiles(book.config) if printers is None else printers:
         def add(code: str, rule: Rule, fact: str, cure: str, printer: Profile = printer) -> None:
+            place = image[0] if code == "print-image-ppi" and image is not None else pdf
             findings.append(Diagnostic(code, PRINT_CODES[code],
                                        f"{fact}: {printer.title}: {rule.cited()}; {cure}", place))
         _pages(facts, printer, book.config.paper, add)
         _pdfx(facts, printer, add)
         _fonts(facts, printer, add)
-        _measures(facts, printer, add)
+        _measures(facts, printer, add, image[1] if image is not None else None)
         _margin(facts, printer, add)
     return findings
 
@@ -133,7 +147,25 @@ def _fonts(facts: PrintFacts, printer: Profile, add: Add) -> None:
             "build the PDF again with bookbuild, which embeds every font it uses")
 
 
-def _measures(facts: PrintFacts, printer: Profile, add: Add) -> None:
+def _image_place(book: Book, coarsest: Measured | None) -> tuple[Place, str] | None:
+    """The manuscript's image drawn at `coarsest` (the first of its size in pixels), with
+    its place; None when none of the book's images has that size (the PDF keeps their pixels)."""
+    if coarsest is None:
+        return None
+    for use in book.images:
+        if use.path is None:
+            continue
+        try:
+            with Image.open(use.path) as picture:
+                size = f"{picture.width} x {picture.height} px"
+        except (OSError, ValueError):       # an SVG, or a file the image checks report
+            continue
+        if size == coarsest.detail:
+            return use.place, use.src
+    return None
+
+
+def _measures(facts: PrintFacts, printer: Profile, add: Add, image: str | None) -> None:
     rule = printer.rule("min-type")
     if rule is not None and isinstance(rule.value, (int, float)) and facts.min_text is not None \
             and facts.min_text < rule.value - TYPE_TOLERANCE:
@@ -141,16 +173,20 @@ def _measures(facts: PrintFacts, printer: Profile, add: Add) -> None:
             f"set nothing smaller than {rule.value:g} pt (notes, captions, tables, superscripts)")
     rule = printer.rule("min-line")
     if rule is not None and isinstance(rule.value, (int, float)) and facts.min_line is not None \
-            and facts.min_line[0] < rule.value - LINE_TOLERANCE:
-        weight, page = facts.min_line
-        add("print-line-weight", rule, f"a line {weight:.2f} pt thick on page {page} of the PDF",
+            and facts.min_line.value < rule.value - LINE_TOLERANCE:
+        line = facts.min_line
+        add("print-line-weight", rule, f"a line {line.value:.2f} pt thick on page {line.page} of "
+            "the PDF",
             f"draw rules and borders at least {rule.value:g} pt thick (a style's own rules; "
             "bookbuild's are drawn at the printer's weight when it is in book.yaml's delivery)")
     rule = printer.rule("image-ppi")
     if rule is not None and isinstance(rule.value, (int, float)) \
             and facts.min_image_ppi is not None \
-            and facts.min_image_ppi < rule.value * (1 - PPI_TOLERANCE):
-        add("print-image-ppi", rule, f"an image is printed at {facts.min_image_ppi:.0f} ppi",
+            and facts.min_image_ppi.value < rule.value * (1 - PPI_TOLERANCE):
+        coarse = facts.min_image_ppi
+        what = f"{image} ({coarse.detail})" if image else f"an image of {coarse.detail}"
+        add("print-image-ppi", rule, f"{what} is printed at {coarse.value:.0f} ppi on page "
+            f"{coarse.page} of the PDF",
             f"use an image of more pixels, or print it smaller: {rule.value:g} ppi at its size "
             "on the page")
 

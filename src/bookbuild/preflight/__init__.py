@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
 from bookbuild.config import BookConfig
-from bookbuild.delivery.printed import PrintFacts
+from bookbuild.delivery.printed import Measured, PrintFacts
 from bookbuild.diagnostics import Diagnostic, Place, Severity
 from bookbuild.preflight.content import (
     BOOK_FACES,
@@ -86,8 +86,8 @@ class Report:
     paper: str = "white"
     findings: list[Diagnostic] = field(default_factory=list)
     min_text: float | None = None               # pt: the smallest type on any page
-    min_image_ppi: float | None = None          # the coarsest image, at its placed size
-    min_line: tuple[float, int] | None = None   # pt, and its page: the thinnest line in the trim
+    min_image_ppi: Measured | None = None       # the coarsest image, at its placed size
+    min_line: Measured | None = None            # pt: the thinnest line in the trim
 
     @property
     def spine(self) -> float:
@@ -197,18 +197,19 @@ class _Measures:
     """The smallest type, the coarsest image and the thinnest line of some pages."""
 
     min_text: float | None = None
-    min_image_ppi: float | None = None
-    min_line: tuple[float, int] | None = None   # pt, and the page it is on
+    min_image_ppi: Measured | None = None
+    min_line: Measured | None = None
 
     def add(self, text: PageText, page: int) -> None:
         if text.min_size is not None:
             self.min_text = min(self.min_text or text.min_size, text.min_size)
         for item in text.drawn:
             ppi = _image_ppi(item)
-            if ppi is not None:
-                self.min_image_ppi = min(self.min_image_ppi or ppi, ppi)
-        if text.min_line is not None and (self.min_line is None or text.min_line < self.min_line[0]):
-            self.min_line = (text.min_line, page)
+            if ppi is not None and (self.min_image_ppi is None or ppi < self.min_image_ppi.value):
+                self.min_image_ppi = Measured(ppi, page, item.detail)
+        if text.min_line is not None and (self.min_line is None
+                                          or text.min_line < self.min_line.value):
+            self.min_line = Measured(text.min_line, page)
 
     def merged(self, other: _Measures) -> _Measures:
         texts = [v for v in (self.min_text, other.min_text) if v is not None]
