@@ -142,3 +142,17 @@ def test_a_sentence_dropped_from_the_middle_is_still_one_copy(tmp_path: Path) ->
     copy = original[:35] + original[70:]          # 35 words dropped from the middle
     (found,) = _duplicates(tmp_path, original, copy)
     assert f"these {len(copy)} words" in found["message"]
+
+
+def test_pandocs_own_warnings_are_ours_at_file_and_line(tmp_path: Path) -> None:
+    """pandoc warns of an unclosed div, a link defined twice, a citation not found, but only
+    while it reads a chapter it has not cached, and with its own places: the checks report
+    them, every time, and pandoc's messages are not printed besides."""
+    manuscript = Path(__file__).parent / "checks" / "unclosed-div" / "in"
+    result = bookbuild("check", "--manuscript", manuscript,
+                       env={"BOOKBUILD_CACHE": str(tmp_path / "cache")})
+    assert result.code == 1 and "01-chapter.md:7: warning unclosed-div" in result.stdout
+    assert "[WARNING]" not in result.stderr and "pypandoc" not in result.stderr, result.stderr
+    shown = bookbuild("check", "--debug", "--manuscript", manuscript,
+                      env={"BOOKBUILD_CACHE": str(tmp_path / "cold")})
+    assert "unclosed" in shown.stderr          # --debug shows what pandoc said

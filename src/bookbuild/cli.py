@@ -43,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()             # a bare `bookbuild`: the commands, not a usage error
         return EXIT_UNUSABLE
     args = parser.parse_args(argv)
+    # pandoc's own warnings (a citation not found, a div unclosed) are what the checks report
+    # at file:line; pypandoc would print them again, bare. --debug shows them.
+    logging.getLogger("pypandoc").setLevel(logging.DEBUG if args.debug else logging.ERROR)
     if args.debug:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))

@@ -23,7 +23,7 @@ from bookbuild.checks.glyphs import check_glyphs
 from bookbuild.checks.images import check_images
 from bookbuild.checks.index import check_index
 from bookbuild.checks.links import check_anchors, check_links
-from bookbuild.checks.markup import check_fences, check_raw_html
+from bookbuild.checks.markup import check_divs, check_fences, check_link_definitions, check_raw_html
 from bookbuild.checks.references import check_bibliography, check_citations
 from bookbuild.delivery.manuscript import check_delivery
 from bookbuild.diagnostics import Diagnostic
@@ -44,6 +44,8 @@ CHECKS: tuple[Check, ...] = (
     check_images,           # missing-image, remote-image, image-format, image-unsafe,
                             # image-without-alt
     check_fences,           # unclosed-fence
+    check_divs,             # unclosed-div
+    check_link_definitions,  # duplicate-link-definition
     check_raw_html,         # raw-html-unsafe, raw-html
     check_delivery,         # delivery-trim, delivery-isbn, delivery-metadata, delivery-store-link
     check_duplicates,       # duplicate-passage, unused-accepted-duplicate
@@ -53,7 +55,8 @@ CHECKS: tuple[Check, ...] = (
                             # ellipsis-style, unused-accepted-variant
 )
 # Checks whose findings in a chapter depend on that chapter and the bibliography's keys only.
-CHAPTER_CHECKS: tuple[Check, ...] = (check_citations, check_footnotes, check_fences, check_raw_html)
+CHAPTER_CHECKS: tuple[Check, ...] = (check_citations, check_footnotes, check_fences, check_divs,
+                                     check_link_definitions, check_raw_html)
 # Checks that read every word of the book (seconds on a long one): they run last.
 WHOLE_TEXT_CHECKS: tuple[Check, ...] = (check_duplicates, check_glyphs, check_copyedit)
 

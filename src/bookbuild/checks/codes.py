@@ -53,6 +53,8 @@ CODES: tuple[Code, ...] = (
     Code("image-without-alt", WARNING, "an image with no text alternative for readers who cannot see it"),
     # markup
     Code("unclosed-fence", ERROR, "a code fence that is never closed: the rest of the file becomes code"),
+    Code("unclosed-div", WARNING, "a fenced or HTML div never closed: it runs to the chapter's end"),
+    Code("duplicate-link-definition", WARNING, "a link reference defined twice: the last URL is used"),
     Code("raw-html-unsafe", ERROR, "raw HTML that would run a script or load something from outside"),
     Code("raw-html", WARNING, "raw HTML, dropped from the editions (its text is kept)"),
     # text

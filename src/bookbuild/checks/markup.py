@@ -1,6 +1,9 @@
 """Checks stage: Markdown that does not do what it seems to.
 
-An unclosed code fence turns the rest of the file into code without a word from pandoc. Raw HTML
+An unclosed code fence turns the rest of the file into code without a word from pandoc; an
+unclosed div runs to the end of its chapter, and a link reference defined twice takes its last
+URL (pandoc warns of these two, but only while it reads a chapter it has not cached, and without
+our file:line; its own messages are not shown). Raw HTML
 is never carried into an edition as markup (the renderer keeps its text only), so a tag the
 author wrote is lost: said as a warning; and a tag that would run a script or load something from
 outside the book is an error, so that nobody believes it is there or tries to smuggle it in.
@@ -19,6 +22,11 @@ from bookbuild.model import Book
 from bookbuild.parse.scan import Kind
 
 _FENCE = re.compile(r"^\s*(`{3,}|~{3,})(.*)$")
+_DIV_OPEN = re.compile(r"^ {0,3}(:{3,})\s*(\{[^}]*\}|[^\s:{}]+)\s*:*\s*$")    # pandoc fenced_divs
+_DIV_CLOSE = re.compile(r"^ {0,3}:{3,}\s*$")
+_HTML_DIV_OPEN = re.compile(r"<div\b[^>]*>", re.I)
+_HTML_DIV_CLOSE = re.compile(r"</div\s*>", re.I)
+_LINK_LABEL = re.compile(r"^ {0,3}\[([^\]]+)\]:")
 _UNSAFE_TAGS = {"script", "iframe", "object", "embed", "link", "style", "meta", "base", "form",
                 "input", "button", "audio", "video", "source", "track", "frame", "frameset",
                 "applet", "svg", "math", "img", "picture", "template"}
@@ -46,6 +54,55 @@ def check_fences(book: Book) -> Iterator[Diagnostic]:
             yield finding("unclosed-fence", f"this code block is never closed, so everything after "
                           f"it to the end of {chapter.file} is shown as code; close it with a line "
                           f"of {char * length}", Place(chapter.file, start))
+
+
+def check_divs(book: Book) -> Iterator[Diagnostic]:
+    """A fenced div (`::: {.class}`) or an HTML `<div>` never closed. An index range has its
+    own finding (`index-range-unclosed`)."""
+    for chapter in book.chapters:
+        opened: list[tuple[int, str]] = []          # line, the fence as written
+        kinds = chapter.scan.kinds
+        for number, line in enumerate(chapter.source.text.split("\n"), start=1):
+            if kinds[number - 1] not in (Kind.TEXT, Kind.BLANK):
+                continue                # code, comments and notes hold no divs of the chapter
+            if _DIV_CLOSE.match(line):
+                if opened:
+                    opened.pop()
+            elif _DIV_OPEN.match(line):
+                opened.append((number, line.strip()))
+            else:
+                opened += [(number, tag.group(0)) for tag in _HTML_DIV_OPEN.finditer(line)]
+                for _ in _HTML_DIV_CLOSE.finditer(line):
+                    if opened:
+                        opened.pop()
+        for number, fence in opened:
+            if re.search(r"\.index\b", fence):
+                continue
+            close = "</div>" if fence.startswith("<") else ":::"
+            yield finding("unclosed-div", f"{fence} is never closed, so it runs to the end of "
+                          f"{chapter.file}; close it with a line of {close} where it should end",
+                          Place(chapter.file, number))
+
+
+def check_link_definitions(book: Book) -> Iterator[Diagnostic]:
+    """A reference link label (`[label]: url`) defined twice in a chapter: pandoc's Markdown
+    uses the last (CommonMark would use the first; labels match without regard to case or
+    spacing, CommonMark 4.7)."""
+    for chapter in book.chapters:
+        seen: dict[str, int] = {}
+        kinds = chapter.scan.kinds
+        for number, line in enumerate(chapter.source.text.split("\n"), start=1):
+            match = _LINK_LABEL.match(line) if kinds[number - 1] is Kind.LINK_DEF else None
+            if match is None:
+                continue
+            label = " ".join(match.group(1).casefold().split())
+            if label in seen:
+                yield finding("duplicate-link-definition", f"the link [{match.group(1)}] is "
+                              f"defined again (first at {chapter.file}:{seen[label]}); every link "
+                              "to it goes to this URL, not the first, so remove or rename one",
+                              Place(chapter.file, number))
+            else:
+                seen[label] = number
 
 
 def check_raw_html(book: Book) -> Iterator[Diagnostic]:
