@@ -205,15 +205,29 @@ def test_epub_page_list_starts_each_page_where_the_pdf_does(essay: Path, pdf: Pa
     # Every page from the first folio to the last is listed but a blank one (a part made even).
     for folio in set(range(1, numbers[-1] + 1)) - set(numbers):
         assert not bodies[first + folio - 1].strip(), folio
+    openings: set[str] = set()
     for a in entries:
         page, _, anchor = a.get("href").partition("#")
         root = documents[f"EPUB/{page}"]
         (marker,) = root.xpath(f"//*[@id='{anchor}']")
         # The PDF page with that folio begins with the words after the marker (after a heading,
-        # at most; its first word may have been hyphenated across the break).
-        following = norm(" ".join(_text_after(root, marker).split()[1:6]))
-        pdf_page = norm(bodies[first + int(a.text) - 1])
+        # at most; its first word may have been hyphenated across the break). A page that
+        # begins with a part's heading is marked before it: "Notes", "Index". Figures are left
+        # out: the PDF prints the numbers of a list's items, the EPUB's list numbers them.
+        following = _letters(" ".join(_text_after(root, marker).split()[1:6]))
+        pdf_page = _letters(bodies[first + int(a.text) - 1])
         assert following and following in pdf_page[:200], a.text
+        body = bodies[first + int(a.text) - 1]
+        opening = next((part for part in ("Notes", "Bibliography", "Index")
+                        if body.startswith(part)), None)
+        if opening is not None:
+            assert _text_after(root, marker).split()[0] == opening, a.text
+            openings.add(opening)
+    assert openings == {"Notes", "Bibliography", "Index"}     # the essay has the three parts
+
+
+def _letters(text: str) -> str:
+    return re.sub(r"\d+", "", norm(text))
 
 
 def _text_after(root: etree._Element, marker: etree._Element) -> str:

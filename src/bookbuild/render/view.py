@@ -60,6 +60,7 @@ class EditionView:
         if book.print_pages is not None and not keyed:
             for folio, key, words in book.print_pages.breaks:
                 breaks.setdefault(key, []).append((words, folio))
+        self.leading = _leading(book, breaks)
         self.renderer = HtmlRenderer(links, book.config.lang,
                                      {note.seq: note.number for note in book.notes}, epub=epub,
                                      page_breaks=breaks, scroll_tables=web, bookmarks=keyed,
@@ -67,6 +68,12 @@ class EditionView:
 
     def epub_type(self, value: str) -> Markup:
         return Markup(self.renderer.epub_type(value))
+
+    def leading_markers(self, key: str) -> Markup:
+        """The markers of the print pages that begin with the heading(s) above the first item
+        of a part (`_leading`), to stand before them."""
+        return Markup("".join(self.renderer.page_marker(folio)
+                              for folio in self.leading.get(key, ())))
 
     def inlines(self, inlines: list[dict[str, object]]) -> Markup:
         return Markup(self.renderer.inlines(inlines))
@@ -151,6 +158,26 @@ class EditionView:
         if self.book.index_marks:
             entries.append(ContentsEntry(Markup("Index"), self.links.section("book-index")))
         return entries
+
+
+def _leading(book: Book, breaks: dict[str, list[tuple[int, str]]]) -> dict[str, list[str]]:
+    """Take out of `breaks` the print pages that begin at the first words of the first note
+    of a chapter's notes, the bibliography's first entry or the index's first entry: in print
+    those pages begin with the heading above it ("Notes", the chapter's title, "Index"), so
+    the screen editions mark them before the heading, not inside the item."""
+    firsts = ["r1", "x1"]
+    chapter: int | None = None
+    for note in book.notes:
+        if note.chapter != chapter:
+            firsts.append(f"n{note.seq}")
+            chapter = note.chapter
+    leading: dict[str, list[str]] = {}
+    for key in firsts:
+        found = breaks.get(key, [])
+        if any(words == 0 for words, _ in found):
+            leading[key] = [folio for words, folio in found if words == 0]
+            breaks[key] = [(words, folio) for words, folio in found if words != 0]
+    return leading
 
 
 def _insert_first(body: str, html: str) -> str:
