@@ -436,3 +436,14 @@ def test_kdp_ebook_wants_the_epub_isbn_its_own(tmp_path: Path) -> None:
                    "isbn: {pdf: 9780306406157}\ndelivery: [kdp-print, kdp-ebook]\n",
                    "isbn: 9780306406157\ndelivery: [kdp-print, ingramspark]\n"):
         assert list(check_delivery(_book(tmp_path / str(len(config)), config))) == [], config
+
+
+def test_an_isbn_per_edition_names_the_edition_that_is_wrong() -> None:
+    from bookbuild.config.schema import Invalid, isbn
+    assert isbn({"pdf": "978-0-306-40615-7", "epub": "0-306-40615-2"}) == {
+        "pdf": "9780306406157", "epub": "9780306406157"}     # an ISBN-10 becomes its 978 form
+    with pytest.raises(Invalid, match=r"^the epub edition's 978030640615X is not an ISBN"):
+        isbn({"pdf": "9780306406157", "epub": "978030640615X"})
+    with pytest.raises(Invalid, match=r"^the pdf edition's 9780306406158 is not a valid ISBN: "
+                                      r"its check digit is wrong"):
+        isbn({"pdf": "9780306406158"})

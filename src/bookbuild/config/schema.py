@@ -161,7 +161,13 @@ def isbn(value: object) -> dict[str, str]:
         unknown = sorted(set(value) - set(ISBN_EDITIONS))
         if unknown:
             raise Invalid(f"editions are {', '.join(ISBN_EDITIONS)}; not {', '.join(unknown)}")
-        return {edition: isbn13(number) for edition, number in value.items()}
+        checked = {}
+        for edition, number in value.items():
+            try:
+                checked[edition] = isbn13(number)
+            except Invalid as exc:          # say which edition's: the line is the mapping's
+                raise Invalid(f"the {edition} edition's {exc}") from None
+        return checked
     number = isbn13(value)
     return {edition: number for edition in ISBN_EDITIONS}
 
