@@ -121,10 +121,12 @@ def scan(text: str) -> Scan:
     lines = text.split("\n")
     result = Scan(kinds=classify(lines))
     kinds = result.kinds
+    in_comment = False
     for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
         if kind in (Kind.BLANK, Kind.FENCE, Kind.LINK_DEF, Kind.COMMENT):
             continue
         code_free = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
+        code_free, in_comment = _without_comments(code_free, in_comment)
         if kind is Kind.NOTE and (definition := _NOTE_DEF.match(code_free)):
             result.defs.append(FootnoteDef(definition.group(1), number, number))
             code_free = code_free[definition.end():]
@@ -138,6 +140,27 @@ def scan(text: str) -> Scan:
             result.refs.extend(sorted(calls, key=lambda call: call.column))
         result.explicit_ids.extend((m.group(1), number) for m in _EXPLICIT_ID.finditer(code_free))
     return result
+
+
+def _without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+    """`line` with its HTML comments blanked out (columns kept), and whether a comment is
+    still open at its end: a comment inside a paragraph holds no note call and no id."""
+    out: list[str] = []
+    position = 0
+    while position < len(line):
+        if in_comment:
+            end = line.find("-->", position)
+            stop = len(line) if end < 0 else end + 3
+            out.append(" " * (stop - position))
+            position, in_comment = stop, end < 0
+        else:
+            start = line.find("<!--", position)
+            if start < 0:
+                out.append(line[position:])
+                break
+            out.append(line[position:start])
+            position, in_comment = start, True
+    return "".join(out), in_comment
 
 
 def _is_inline_note(lines: list[str], index: int, start: int) -> bool:
