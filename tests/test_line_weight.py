@@ -8,6 +8,7 @@ and its lines read back by pdfium, independently of the preflight.
 from __future__ import annotations
 
 import ctypes
+import dataclasses
 import io
 import random
 from pathlib import Path
@@ -18,9 +19,10 @@ import pytest
 import weasyprint
 from pypdf import PdfReader
 
-from bookbuild.diagnostics import Diagnostic
-from bookbuild.pipeline import build
-from bookbuild.preflight.content import PageReader
+from bookbuild.delivery.printed import Measured, PrintFacts, check_print
+from bookbuild.diagnostics import Diagnostic, Severity
+from bookbuild.pipeline import build, load
+from bookbuild.preflight.content import PageReader, PageText
 from bookbuild.preflight.lines import band_weight
 from bookbuild.progress import Progress
 from test_cli import write_book
@@ -38,17 +40,22 @@ def test_band_weight(rects: list[tuple[float, float, float, float]], weight: flo
     assert band_weight(rects) == (pytest.approx(weight) if weight is not None else None)
 
 
-def _thinnest(pdf: bytes | Path) -> list[float | None]:
-    """The preflight reader's thinnest line on each page."""
+def _pages(pdf: bytes | Path) -> list[PageText]:
+    """What the preflight's reader finds on each page."""
     reader = PdfReader(pdf if isinstance(pdf, Path) else io.BytesIO(pdf))
-    found: list[float | None] = []
+    found: list[PageText] = []
     for page in reader.pages:
         box = page.trimbox
         page_reader = PageReader({}, (float(box.left), float(box.bottom), float(box.right),
                                       float(box.top)))
         page_reader.read(page.get_contents(), page["/Resources"], reader)
-        found.append(page_reader.result.min_line)
+        found.append(page_reader.result)
     return found
+
+
+def _thinnest(pdf: bytes | Path) -> list[float | None]:
+    """The preflight reader's thinnest line on each page."""
+    return [page.min_line for page in _pages(pdf)]
 
 
 def _page(body: str, css: str = "") -> bytes:
@@ -70,6 +77,27 @@ def test_borders_drawn_as_fills_and_rules_drawn_as_strokes_are_measured() -> Non
         [pytest.approx(0.4, abs=0.01)]
     assert _thinnest(_page("<p style='border-top: 0.2pt solid white'>Text</p>")) == [None]
     assert _thinnest(_page("<p>Text without lines</p>")) == [None]
+
+
+def test_the_lightest_grey_fill_is_measured_and_held_to_kdps_ten_percent(tmp_path: Path) -> None:
+    def lightest(background: str) -> float | None:
+        (page,) = _pages(_page(f"<div style='height: 40pt; background: {background}'></div>"))
+        return page.min_tint
+    assert lightest("device-cmyk(0 0 0 0.05)") == pytest.approx(0.05, abs=0.001)
+    assert lightest("rgb(245, 245, 245)") == pytest.approx(10 / 255, abs=0.002)
+    assert lightest("device-cmyk(0 0 0 0.2)") == pytest.approx(0.2, abs=0.001)
+    assert lightest("device-cmyk(0.1 0 0 0)") is None         # a colour, not a grey
+    assert lightest("white") is None                          # prints nothing
+    kdp = load(write_book(tmp_path / "m", "title: T\ndelivery: [kdp-print]\n",
+                          {"01.md": "# One\n"}), Progress(quiet=True))
+    facts = PrintFacts(pages=200, trim=(5.5, 8.5), bleed=False, pdfx="PDF/X-4",
+                       fonts_embedded=True, min_text=9.0, min_line=None, min_image_ppi=None,
+                       file="t.pdf", min_tint=Measured(5.0, 12))
+    (found,) = check_print(kdp, facts)
+    assert (found.code, found.severity) == ("print-tint", Severity.WARNING)
+    assert found.message.startswith("a grey fill of 5 % on page 12 of the PDF: Amazon KDP Print "
+                                    "(paperback): grey fills are at least 10 %")
+    assert check_print(kdp, dataclasses.replace(facts, min_tint=Measured(9.8, 12))) == []
 
 
 def _pdfium_lines(pdf: Path) -> dict[int, list[float]]:
@@ -106,7 +134,7 @@ def test_a_book_for_kdp_draws_rules_underlines_and_strike_outs_at_its_weight(
                           "02-two.md": "# Two\n\n" + filler + "\n"})
     result = build(book, tmp_path / "out", ["pdf"], Progress(quiet=True))
     codes = [f.code for f in result.findings if isinstance(f, Diagnostic)]
-    assert not result.errors and "print-line-weight" not in codes, codes
+    assert not result.errors and not {"print-line-weight", "print-tint"} & set(codes), codes
     pdf = tmp_path / "out" / "lines.pdf"
     lines = _pdfium_lines(pdf)
     # Six rules in the table (under the head and each row, two cells each) and the two text

@@ -27,6 +27,7 @@ PRINT_CODES: dict[str, Severity] = {
     "print-fonts": ERROR,           # a font not embedded
     "print-type-size": ERROR,       # type smaller than the printer prints legibly
     "print-line-weight": WARNING,   # a line thinner than the printer prints reliably
+    "print-tint": WARNING,          # a grey fill lighter than the printer prints reliably
     "print-image-ppi": WARNING,     # an image of fewer pixels per inch than the printer asks
     "print-margin": ERROR,          # text nearer the trim than the printer allows
 }
@@ -34,6 +35,7 @@ PRINT_CODES: dict[str, Severity] = {
 # rounding): type and lines in points, images as a share of the rule.
 TYPE_TOLERANCE = 0.05
 LINE_TOLERANCE = 0.01
+TINT_TOLERANCE = 0.5            # percent: a grey written as 0.9 g is 10 %
 PPI_TOLERANCE = 0.01
 MARGIN_TOLERANCE = 0.005            # inches
 # The edition that makes a PDF/X-1a (`bookbuild build --format pdf-x1a`).
@@ -64,6 +66,7 @@ class PrintFacts:
     min_image_ppi: Measured | None      # the coarsest image's pixels per inch; None: no images
     file: str | None = None             # the PDF's name, where findings are placed
     min_margin: float | None = None     # inches: the least distance of any text from the trim
+    min_tint: Measured | None = None    # percent: the lightest grey fill; None: none
 
 
 def check_print(book: Book, facts: PrintFacts,
@@ -179,6 +182,13 @@ def _measures(facts: PrintFacts, printer: Profile, add: Add, image: str | None) 
             "the PDF",
             f"draw rules and borders at least {rule.value:g} pt thick (a style's own rules; "
             "bookbuild's are drawn at the printer's weight when it is in book.yaml's delivery)")
+    rule = printer.rule("min-tint")
+    if rule is not None and isinstance(rule.value, (int, float)) and facts.min_tint is not None \
+            and facts.min_tint.value < rule.value - TINT_TOLERANCE:
+        tint = facts.min_tint
+        add("print-tint", rule, f"a grey fill of {tint.value:.0f} % on page {tint.page} of the PDF",
+            f"make grey fills at least {rule.value:g} % (lighter ones may not print at all), "
+            "or white")
     rule = printer.rule("image-ppi")
     if rule is not None and isinstance(rule.value, (int, float)) \
             and facts.min_image_ppi is not None \

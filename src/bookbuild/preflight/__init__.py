@@ -88,6 +88,7 @@ class Report:
     min_text: float | None = None               # pt: the smallest type on any page
     min_image_ppi: Measured | None = None       # the coarsest image, at its placed size
     min_line: Measured | None = None            # pt: the thinnest line in the trim
+    min_tint: Measured | None = None            # %: the lightest grey fill in the trim
 
     @property
     def spine(self) -> float:
@@ -149,7 +150,7 @@ def preflight(path: Path, config: BookConfig, expect_bleed: bool | None = None,
             foreign += more
             measures = measures.merged(other)
     report.min_text, report.min_image_ppi = measures.min_text, measures.min_image_ppi
-    report.min_line = measures.min_line
+    report.min_line, report.min_tint = measures.min_line, measures.min_tint
     reported = _foreign_characters(report, foreign, locate)
     _font_checks(report, reader, reported)
     _resource_checks(report, reader)
@@ -166,7 +167,7 @@ def print_facts(report: Report, min_margin: float | None = None) -> PrintFacts:
     from `text_margin` when a printer has a rule for it."""
     return PrintFacts(pages=report.pages, trim=report.trim, bleed=report.bleed, pdfx=report.pdfx,
                       fonts_embedded=not any(f.code == "pdf-font-not-embedded" for f in report.findings),
-                      min_text=report.min_text, min_line=report.min_line,
+                      min_text=report.min_text, min_line=report.min_line, min_tint=report.min_tint,
                       min_image_ppi=report.min_image_ppi,
                       file=report.file, min_margin=min_margin)
 
@@ -199,6 +200,7 @@ class _Measures:
     min_text: float | None = None
     min_image_ppi: Measured | None = None
     min_line: Measured | None = None
+    min_tint: Measured | None = None            # percent
 
     def add(self, text: PageText, page: int) -> None:
         if text.min_size is not None:
@@ -210,13 +212,17 @@ class _Measures:
         if text.min_line is not None and (self.min_line is None
                                           or text.min_line < self.min_line.value):
             self.min_line = Measured(text.min_line, page)
+        if text.min_tint is not None and (self.min_tint is None
+                                          or text.min_tint * 100 < self.min_tint.value):
+            self.min_tint = Measured(text.min_tint * 100, page)
 
     def merged(self, other: _Measures) -> _Measures:
         texts = [v for v in (self.min_text, other.min_text) if v is not None]
         ppis = [v for v in (self.min_image_ppi, other.min_image_ppi) if v is not None]
         lines = [v for v in (self.min_line, other.min_line) if v is not None]
+        tints = [v for v in (self.min_tint, other.min_tint) if v is not None]
         return _Measures(min(texts) if texts else None, min(ppis) if ppis else None,
-                         min(lines) if lines else None)
+                         min(lines) if lines else None, min(tints) if tints else None)
 
 
 def _image_ppi(item: Drawn) -> float | None:

@@ -7,8 +7,8 @@ For each page it reports where text was set, its smallest size, glyphs missing f
 (CID 0, read through the font's encoding CMap when it has one), the characters set in fonts that
 are not the book's, device RGB colour, strokes drawn outside the trim (crop marks), and the box of
 every object drawn: images (XObjects and inline), paths that are filled or stroked, the contents
-of forms, each cut to the clipping path in force, and the thinnest line inside the trim
-(`lines`). White fills are left out: they print nothing.
+of forms, each cut to the clipping path in force, the thinnest line inside the trim (`lines`)
+and the lightest grey fill. White fills are left out: they print nothing.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ class PageText:
     runs: list[Run] = field(default_factory=list)         # kept only when asked for
     drawn: list[Drawn] = field(default_factory=list)
     min_line: float | None = None                         # pt: the thinnest line in the trim
+    min_tint: float | None = None                         # the lightest grey fill (0 to 1)
     foreign: dict[str, dict[str, None]] = field(default_factory=dict)  # font: its characters
 
 
@@ -122,6 +123,7 @@ class _State:
     line_width: float = 1.0
     white_fill: bool = False
     white_stroke: bool = False
+    fill_tint: float | None = None      # the fill's grey ink, 0 to 1; None: a colour, or unknown
 
 
 class PageReader:
@@ -226,6 +228,7 @@ class PageReader:
             state.white_stroke = white
         else:
             state.white_fill = white
+            state.fill_tint = _grey_ink([float(v) for v in operands if isinstance(v, (int, float))])
 
     def _paint(self, state: _State, op: str, path: list[tuple[float, float]],
                rects: list[Box]) -> None:
@@ -237,6 +240,8 @@ class PageReader:
             return
         x0, y0, x1, y1 = _bounds(path)
         self._line(state, stroked, (x0, y0, x1, y1), rects)
+        if op in _FILLS_ONLY or op.upper().startswith("B"):
+            self._tint(state, (x0, y0, x1, y1))
         if stroked:
             a, b, c, d = state.ctm[:4]
             half = state.line_width * abs(a * d - b * c) ** 0.5 / 2
@@ -258,6 +263,17 @@ class PageReader:
             weight = band_weight(rects) if rects else None
         if weight is not None and (self.result.min_line is None or weight < self.result.min_line):
             self.result.min_line = weight
+
+    def _tint(self, state: _State, bounds: Box) -> None:
+        """Keep the lightest grey that fills something inside the trim (white prints nothing
+        and is left out; so are dots)."""
+        tint = state.fill_tint
+        visible = _intersect(state.clip, bounds)
+        if tint is None or tint < 0.001 or visible is None or _intersect(self.trim, visible) is None \
+                or max(visible[2] - visible[0], visible[3] - visible[1]) < MIN_LENGTH:
+            return
+        if self.result.min_tint is None or tint < self.result.min_tint:
+            self.result.min_tint = tint
 
     def _image(self, state: _State, kind: str, size: list[Any]) -> None:
         """Record an image: the unit square through the CTM, cut to the clip."""
@@ -359,6 +375,19 @@ class PageReader:
         if self.keep_text:
             text = "".join(font.unicode.get(g, "") for g in glyphs)
             result.runs.append(Run(start[0], start[1], size, text, end[0]))
+
+
+def _grey_ink(values: list[float]) -> float | None:
+    """The ink of a grey given by a colour operator's operands: gray (1 value: 1 - g), RGB
+    with three equal values (1 - r), CMYK with no cyan, magenta or yellow (k); None for a
+    colour."""
+    if len(values) == 1:
+        return 1 - values[0]
+    if len(values) == 3 and max(values) - min(values) < 0.002:
+        return 1 - values[0]
+    if len(values) == 4 and max(values[:3]) < 0.002:
+        return values[3]
+    return None
 
 
 def _bounds(points: list[tuple[float, float]]) -> Box:
