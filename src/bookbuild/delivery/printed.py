@@ -10,6 +10,7 @@ preflight checks the PDF has it as asked), and no printer requires one on an int
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -74,17 +75,22 @@ def check_print(book: Book, facts: PrintFacts,
     """The print PDF's facts against `printers` (default: each printer the book is delivered
     to)."""
     pdf = Place(facts.file or f"{book.config.slug}.pdf")
-    image = _image_place(book, facts.min_image_ppi)
+
+    @functools.cache
+    def image() -> tuple[Place, str] | None:    # the images are opened only for a finding
+        return _image_place(book, facts.min_image_ppi)
+
     findings: list[Diagnostic] = []
     for printer in print_profiles(book.config) if printers is None else printers:
         def add(code: str, rule: Rule, fact: str, cure: str, printer: Profile = printer) -> None:
-            place = image[0] if code == "print-image-ppi" and image is not None else pdf
+            coarse = image() if code == "print-image-ppi" else None
             findings.append(Diagnostic(code, PRINT_CODES[code],
-                                       f"{fact}: {printer.title}: {rule.cited()}; {cure}", place))
+                                       f"{fact}: {printer.title}: {rule.cited()}; {cure}",
+                                       coarse[0] if coarse is not None else pdf))
         _pages(facts, printer, book.config.paper, add)
         _pdfx(facts, printer, add)
         _fonts(facts, printer, add)
-        _measures(facts, printer, add, image[1] if image is not None else None)
+        _measures(facts, printer, add, image)
         _margin(facts, printer, add)
     return findings
 
@@ -168,7 +174,8 @@ def _image_place(book: Book, coarsest: Measured | None) -> tuple[Place, str] | N
     return None
 
 
-def _measures(facts: PrintFacts, printer: Profile, add: Add, image: str | None) -> None:
+def _measures(facts: PrintFacts, printer: Profile, add: Add,
+              image: Callable[[], tuple[Place, str] | None]) -> None:
     rule = printer.rule("min-type")
     if rule is not None and isinstance(rule.value, (int, float)) and facts.min_text is not None \
             and facts.min_text < rule.value - TYPE_TOLERANCE:
@@ -193,8 +200,8 @@ def _measures(facts: PrintFacts, printer: Profile, add: Add, image: str | None) 
     if rule is not None and isinstance(rule.value, (int, float)) \
             and facts.min_image_ppi is not None \
             and facts.min_image_ppi.value < rule.value * (1 - PPI_TOLERANCE):
-        coarse = facts.min_image_ppi
-        what = f"{image} ({coarse.detail})" if image else f"an image of {coarse.detail}"
+        coarse, found = facts.min_image_ppi, image()
+        what = f"{found[1]} ({coarse.detail})" if found else f"an image of {coarse.detail}"
         add("print-image-ppi", rule, f"{what} is printed at {coarse.value:.0f} ppi on page "
             f"{coarse.page} of the PDF",
             f"use an image of more pixels, or print it smaller: {rule.value:g} ppi at its size "

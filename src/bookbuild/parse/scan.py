@@ -126,7 +126,7 @@ def scan(text: str) -> Scan:
         if kind in (Kind.BLANK, Kind.FENCE, Kind.LINK_DEF, Kind.COMMENT):
             continue
         code_free = _CODE_SPAN.sub(lambda m: " " * len(m.group(0)), line)
-        code_free, in_comment = _without_comments(code_free, in_comment)
+        code_free, in_comment = without_comments(code_free, in_comment)
         if kind is Kind.NOTE and (definition := _NOTE_DEF.match(code_free)):
             result.defs.append(FootnoteDef(definition.group(1), number, number))
             code_free = code_free[definition.end():]
@@ -142,7 +142,7 @@ def scan(text: str) -> Scan:
     return result
 
 
-def _without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+def without_comments(line: str, in_comment: bool) -> tuple[str, bool]:
     """`line` with its HTML comments blanked out (columns kept), and whether a comment is
     still open at its end: a comment inside a paragraph holds no note call and no id."""
     out: list[str] = []

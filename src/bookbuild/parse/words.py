@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from bookbuild.ast import WORD
-from bookbuild.parse.scan import Kind
+from bookbuild.parse.scan import Kind, without_comments
 
 _MARKUP = re.compile(r"""
     (?P<comment><!--.*?(?:-->|$))                       # an HTML comment, maybe left open
@@ -51,24 +51,17 @@ class WordIndex:
         self.words: list[str] = []
         self.lines: list[int] = []
         self.markers: set[int] = set()          # a citation or note call stands before word i
-        in_comment = False
+        in_comment = False                      # a comment runs on from an earlier line
         for number, (line, kind) in enumerate(zip(lines, kinds, strict=True), start=1):
             if kind not in keep:
                 continue
-            if in_comment:                      # inside a comment opened on an earlier line
-                end = line.find("-->")
-                if end < 0:
-                    continue
-                line = " " * (end + 3) + line[end + 3:]
-                in_comment = False
-            for word, _, _ in line_words(line):
+            text, in_comment = without_comments(line, in_comment)
+            for word, _, _ in line_words(text):
                 if word is None:
                     self.markers.add(len(self.words))
                 else:
                     self.words.append(word.casefold())
                     self.lines.append(number)
-            opened = line.rfind("<!--")
-            in_comment = opened >= 0 and line.find("-->", opened) < 0
         self._positions: dict[str, list[int]] = defaultdict(list)
         for position, word in enumerate(self.words):
             self._positions[word].append(position)

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -203,26 +203,29 @@ class _Measures:
     min_tint: Measured | None = None            # percent
 
     def add(self, text: PageText, page: int) -> None:
-        if text.min_size is not None:
-            self.min_text = min(self.min_text or text.min_size, text.min_size)
+        self.min_text = _least(self.min_text, text.min_size)
         for item in text.drawn:
             ppi = _image_ppi(item)
-            if ppi is not None and (self.min_image_ppi is None or ppi < self.min_image_ppi.value):
-                self.min_image_ppi = Measured(ppi, page, item.detail)
-        if text.min_line is not None and (self.min_line is None
-                                          or text.min_line < self.min_line.value):
-            self.min_line = Measured(text.min_line, page)
-        if text.min_tint is not None and (self.min_tint is None
-                                          or text.min_tint * 100 < self.min_tint.value):
-            self.min_tint = Measured(text.min_tint * 100, page)
+            if ppi is not None:
+                self.min_image_ppi = _least(self.min_image_ppi, Measured(ppi, page, item.detail))
+        if text.min_line is not None:
+            self.min_line = _least(self.min_line, Measured(text.min_line, page))
+        if text.min_tint is not None:
+            self.min_tint = _least(self.min_tint, Measured(text.min_tint * 100, page))
 
     def merged(self, other: _Measures) -> _Measures:
-        texts = [v for v in (self.min_text, other.min_text) if v is not None]
-        ppis = [v for v in (self.min_image_ppi, other.min_image_ppi) if v is not None]
-        lines = [v for v in (self.min_line, other.min_line) if v is not None]
-        tints = [v for v in (self.min_tint, other.min_tint) if v is not None]
-        return _Measures(min(texts) if texts else None, min(ppis) if ppis else None,
-                         min(lines) if lines else None, min(tints) if tints else None)
+        return _Measures(_least(self.min_text, other.min_text),
+                         _least(self.min_image_ppi, other.min_image_ppi),
+                         _least(self.min_line, other.min_line), _least(self.min_tint, other.min_tint))
+
+
+_Least = TypeVar("_Least", float, Measured)
+
+
+def _least(*values: _Least | None) -> _Least | None:
+    """The least of the values given, None when none is."""
+    present = [value for value in values if value is not None]
+    return min(present) if present else None
 
 
 def _image_ppi(item: Drawn) -> float | None:

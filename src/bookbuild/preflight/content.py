@@ -239,9 +239,12 @@ class PageReader:
                                                         and op not in ("B", "B*", "b", "b*")):
             return
         x0, y0, x1, y1 = _bounds(path)
-        self._line(state, stroked, (x0, y0, x1, y1), rects)
-        if op in _FILLS_ONLY or op.upper().startswith("B"):
-            self._tint(state, (x0, y0, x1, y1))
+        visible = _intersect(state.clip, (x0, y0, x1, y1))
+        if visible is not None and _intersect(self.trim, visible) is not None:
+            # Inside the trim (a crop mark is outside it): its weight and its grey count.
+            self._line(state, stroked, (x0, y0, x1, y1), rects)
+            if op in _FILLS_ONLY or op.upper().startswith("B"):
+                self._tint(state, visible)
         if stroked:
             a, b, c, d = state.ctm[:4]
             half = state.line_width * abs(a * d - b * c) ** 0.5 / 2
@@ -252,10 +255,7 @@ class PageReader:
             self.result.drawn.append(Drawn("rule" if thin else "path", box))
 
     def _line(self, state: _State, stroked: bool, bounds: Box, rects: list[Box]) -> None:
-        """Keep the weight of a line drawn inside the trim (a crop mark is outside it)."""
-        visible = _intersect(state.clip, bounds)
-        if visible is None or _intersect(self.trim, visible) is None:
-            return
+        """Keep the weight of a line (`lines`): a stroke's width, a fill's thinnest band."""
         if stroked:
             long = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) >= MIN_LENGTH
             weight = stroke_weight(state.line_width, state.ctm) if long else None
@@ -264,12 +264,11 @@ class PageReader:
         if weight is not None and (self.result.min_line is None or weight < self.result.min_line):
             self.result.min_line = weight
 
-    def _tint(self, state: _State, bounds: Box) -> None:
-        """Keep the lightest grey that fills something inside the trim (white prints nothing
-        and is left out; so are dots)."""
+    def _tint(self, state: _State, visible: Box) -> None:
+        """Keep the lightest grey that fills something (white prints nothing and is left out;
+        so are dots)."""
         tint = state.fill_tint
-        visible = _intersect(state.clip, bounds)
-        if tint is None or tint < 0.001 or visible is None or _intersect(self.trim, visible) is None \
+        if tint is None or tint < 0.001 \
                 or max(visible[2] - visible[0], visible[3] - visible[1]) < MIN_LENGTH:
             return
         if self.result.min_tint is None or tint < self.result.min_tint:
